@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * <alp/rpc.h>: framed RPC over RPMsg, Linux implementation (librpc).
+ * Copyright (c) 2026 The rpmsg-rpc authors
+ *
+ * The surface below is the reference <alp/rpc.h> (v0.6, ABI-stable): the
+ * types, callback signatures and function signatures are kept exactly.
+ * librpc appends optional fields to alp_rpc_config_t (allowed by the
+ * reference); extensions that need new functions live in <alp/rpc_ext.h>.
+ *
+ * Error reporting: every function taking a channel returns an alp_status_t
+ * (ALP_OK or a negative ALP_ERR_* code) and stores the same value in the
+ * calling thread's last-error slot, read with alp_last_error(). Functions
+ * returning a pointer return NULL on failure and set the slot too.
+ *
+ * Threading: every function is thread-safe unless its comment says
+ * otherwise. Callbacks run on the channel's own poll thread, one at a time.
+ * See docs/librpc.md for the full model.
+ */
+#ifndef ALP_RPC_H
+#define ALP_RPC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Status codes. ALP_OK is zero, errors are negative and stable. */
+typedef int32_t alp_status_t;
+
+#define ALP_OK			0
+#define ALP_ERR_INVAL		(-1)	/* bad argument or method name */
+#define ALP_ERR_NOMEM		(-2)	/* allocation failed or table full */
+#define ALP_ERR_NOT_READY	(-3)	/* peer/node absent, link down, channel closing */
+#define ALP_ERR_NOSUPPORT	(-4)	/* backend or feature not available */
+#define ALP_ERR_TIMEOUT		(-5)	/* no reply in time (local or peer-reported) */
+#define ALP_ERR_IO		(-6)	/* transport read/write failed */
+#define ALP_ERR_MSGSIZE		(-7)	/* frame larger than the transport MTU, or reply larger than resp */
+#define ALP_ERR_BUSY		(-8)	/* would deadlock: blocking call from the channel's own callback */
+#define ALP_ERR_NOMETHOD	(-9)	/* peer has no handler for the method */
+#define ALP_ERR_REMOTE		(-10)	/* peer handler reported failure */
+#define ALP_ERR_PROTO		(-11)	/* peer reported a bad packet, or sent one */
+
+/* Method names: [A-Za-z0-9_.-]+, at most 31 characters + NUL on the wire. */
+#define ALP_RPC_METHOD_MAX_LEN	32
+#define ALP_RPC_DEFAULT_MBOX_CH	0u
+/* Per-channel table sizes of this implementation (reference v0.6: 8). */
+#define ALP_RPC_SUBSCRIBE_MAX	16
+#define ALP_RPC_SERVE_MAX	16
+
+/* Values of alp_rpc_config_t.framing (librpc extension, see docs/wire-format.md). */
+#define ALP_RPC_FRAMING_TEXT	0u	/* reference framing "<method>\0<payload>" (default) */
+#define ALP_RPC_FRAMING_CALL	1u	/* binary call frames: request ids, many calls in flight */
+#define ALP_RPC_FRAMING_RAW	2u	/* no framing: whole messages, see alp_rpc_set_raw_cb() */
+
+/* Opaque channel handle: alp_rpc_open() allocates it, alp_rpc_close() frees it. */
+typedef struct alp_rpc_channel alp_rpc_channel_t;
+
+typedef struct {
+	const char *name;	/* endpoint / service name, required */
+	uint32_t src_ept;	/* this side; 0 -> default address from name */
+	uint32_t dst_ept;	/* peer side; 0 -> src_ept + 1 */
+	uint32_t mbox_ch;	/* accepted and ignored on Linux */
+	bool cacheable;		/* accepted and ignored on Linux */
+	/* ---- librpc extensions (zero = default); appended, never reordered ---- */
+	uint32_t framing;	/* ALP_RPC_FRAMING_* */
+	const char *node;	/* NULL: discover by name through udev; or
+				 * "/dev/rpmsgN", "/dev/rpmsg_ctrlN",
+				 * "/dev/rpmsg_rpc_ctrlN", "unix:PATH",
+				 * "unix:@ABSTRACT", "unix-listen:PATH" */
+	uint32_t open_timeout_ms; /* how long open waits for the peer; 0 -> 5000 */
+} alp_rpc_config_t;
+
+/* Any frame (method already parsed); used by alp_rpc_set_msg_cb() in <alp/rpc_ext.h>. */
+typedef void (*alp_rpc_msg_cb_t)(const char *method, const void *payload, size_t len, void *user);
+/* A frame of one subscribed method. payload is valid only during the call. */
+typedef void (*alp_rpc_method_cb_t)(const void *payload, size_t len, void *user);
+
+/*
+ * Open a channel. Waits up to cfg->open_timeout_ms (default 5 s) for the
+ * peer's node to exist. Returns NULL with alp_last_error() = ALP_ERR_INVAL
+ * (cfg/name NULL, name not a valid method-like name, unknown framing or node
+ * syntax), ALP_ERR_NOMEM, ALP_ERR_NOT_READY (node did not appear in time),
+ * ALP_ERR_NOSUPPORT (backend not available), ALP_ERR_IO.
+ * The caller owns the handle until alp_rpc_close().
+ */
+alp_rpc_channel_t *alp_rpc_open(const alp_rpc_config_t *cfg);
+
+/*
+ * Close a channel: drops every subscription and server handler, makes
+ * outstanding alp_rpc_call()s return ALP_ERR_NOT_READY, completes pending
+ * async calls with ALP_ERR_NOT_READY, stops the poll thread, frees the handle.
+ * NULL is a no-op. May be called from any thread, including from one of the
+ * channel's own callbacks (the handle is then freed once the callback
+ * returns). No other function may be called on the handle once close has
+ * started, except those already blocked in it.
+ */
+void alp_rpc_close(alp_rpc_channel_t *ch);
+
+/*
+ * Subscribe cb to frames whose method matches; replaces a previous callback
+ * for the same method; cb == NULL unsubscribes. ALP_ERR_NOMEM when the
+ * per-channel table (ALP_RPC_SUBSCRIBE_MAX entries) is full.
+ */
+alp_status_t alp_rpc_subscribe(alp_rpc_channel_t *ch, const char *method,
+			       alp_rpc_method_cb_t cb, void *user);
+
+/*
+ * Remove the subscription for method (ALP_OK also when there was none).
+ * When called from a thread other than the poll thread, it returns only once
+ * a running invocation of that callback has finished, so user data may be
+ * freed afterwards. Called from the callback itself it returns at once.
+ */
+alp_status_t alp_rpc_unsubscribe(alp_rpc_channel_t *ch, const char *method);
+
+/*
+ * Fire-and-forget: frame (method, payload) and write it to the transport.
+ * ALP_ERR_MSGSIZE (nothing sent) when the frame exceeds the MTU,
+ * ALP_ERR_NOT_READY when the link is down.
+ */
+alp_status_t alp_rpc_send(alp_rpc_channel_t *ch, const char *method,
+			  const void *payload, size_t len);
+
+/*
+ * Synchronous call. Text framing: sends the frame and waits for a frame with
+ * the same method (calls on one channel are serialised). Call framing: sends
+ * a request with a fresh id and waits for the reply with that id (calls from
+ * many threads are in flight together).
+ * resp/resp_len: both NULL -> reply body discarded; otherwise *resp_len is
+ * the capacity on entry and the reply length on exit (ALP_ERR_MSGSIZE, with
+ * *resp_len set to the needed length, when the reply does not fit).
+ * timeout_ms == UINT32_MAX waits forever. Returns ALP_ERR_BUSY when called
+ * from a callback running on the same channel's poll thread.
+ */
+alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
+			  const void *req, size_t req_len,
+			  void *resp, size_t *resp_len, uint32_t timeout_ms);
+
+/* The calling thread's last status (ALP_OK after a successful call). */
+alp_status_t alp_last_error(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ALP_RPC_H */

@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Calls: synchronous and asynchronous, matched by request id (call framing)
+ * or by method (text framing, serialised).
+ * Copyright (c) 2026 The rpmsg-rpc authors
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+alp_status_t rpc_wire_status_to_alp(uint8_t st)
+{
+	switch (st) {
+	case ALP_RPC_STATUS_OK:
+		return ALP_OK;
+	case ALP_RPC_STATUS_NO_METHOD:
+		return ALP_ERR_NOMETHOD;
+	case ALP_RPC_STATUS_BAD_PACKET:
+		return ALP_ERR_PROTO;
+	case ALP_RPC_STATUS_TIMEOUT:
+		return ALP_ERR_TIMEOUT;
+	default:	/* EXEC_FAILED and statuses newer than this library */
+		return ALP_ERR_REMOTE;
+	}
+}
+
+static void count_result(struct alp_rpc_channel *ch, alp_status_t st)
+{
+	if (st == ALP_OK)
+		ch->stats.calls_ok++;
+	else if (st == ALP_ERR_TIMEOUT)
+		ch->stats.calls_timeout++;
+	else
+		ch->stats.calls_failed++;
+}
+
+/* lock held */
+static bool unlink_pending(struct alp_rpc_channel *ch, struct rpc_pending *p)
+{
+	for (struct rpc_pending **pp = &ch->pending; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			p->next = NULL;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* lock held */
+uint32_t rpc_call_next_id(struct alp_rpc_channel *ch)
+{
+	for (;;) {
+		uint32_t id = ch->next_id++;
+		struct rpc_pending *p;
+
+		if (id == 0)
+			continue;
+		for (p = ch->pending; p && p->id != id; p = p->next)
+			;
+		if (!p)
+			return id;
+	}
+}
+
+/* lock held; fills a sync waiter and wakes it */
+static void finish_sync(struct rpc_pending *p, alp_status_t st, const void *data, size_t len)
+{
+	p->status = st;
+	p->len = 0;
+	if (st == ALP_OK) {
+		p->len = len;
+		if (len > p->cap && p->resp)
+			p->status = ALP_ERR_MSGSIZE;
+		else if (p->resp && len)
+			memcpy(p->resp, data, len);
+	}
+	p->done = true;
+	pthread_cond_signal(&p->cond);
+}
+
+static void finish_async(struct alp_rpc_channel *ch, struct rpc_pending *p, alp_status_t st,
+			 const void *data, size_t len)
+{
+	pthread_mutex_lock(&ch->lock);
+	count_result(ch, st);
+	pthread_mutex_unlock(&ch->lock);
+	p->cb(st, data, len, p->user);
+	free(p);
+}
+
+void rpc_call_complete(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f)
+{
+	alp_status_t st = f->kind == ALP_RPC_KIND_REPLY ? ALP_OK : rpc_wire_status_to_alp(f->status);
+	struct rpc_pending *p;
+
+	pthread_mutex_lock(&ch->lock);
+	for (p = ch->pending; p; p = p->next)
+		if (p->id && p->id == f->request_id)
+			break;
+	if (!p) {
+		ch->stats.rx_unmatched_reply++;
+		pthread_mutex_unlock(&ch->lock);
+		return;
+	}
+	unlink_pending(ch, p);
+	if (!p->async) {
+		finish_sync(p, st, f->payload, f->payload_len);
+		pthread_mutex_unlock(&ch->lock);
+		return;
+	}
+	pthread_mutex_unlock(&ch->lock);
+	finish_async(ch, p, st, f->payload, f->payload_len);
+}
+
+bool rpc_call_text_match(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f)
+{
+	struct rpc_pending *p;
+
+	pthread_mutex_lock(&ch->lock);
+	for (p = ch->pending; p; p = p->next)
+		if (!p->id && !p->async && !strcmp(p->method, f->method))
+			break;
+	if (p) {
+		unlink_pending(ch, p);
+		finish_sync(p, ALP_OK, f->payload, f->payload_len);
+	}
+	pthread_mutex_unlock(&ch->lock);
+	return p != NULL;
+}
+
+void rpc_call_fail_all(struct alp_rpc_channel *ch, alp_status_t st)
+{
+	struct rpc_pending *p, *next, *async = NULL;
+
+	pthread_mutex_lock(&ch->lock);
+	for (p = ch->pending; p; p = next) {
+		next = p->next;
+		p->next = NULL;
+		if (p->async) {
+			p->next = async;
+			async = p;
+		} else {
+			finish_sync(p, st, NULL, 0);
+		}
+	}
+	ch->pending = NULL;
+	pthread_mutex_unlock(&ch->lock);
+	for (p = async; p; p = next) {
+		next = p->next;
+		finish_async(ch, p, st, NULL, 0);
+	}
+}
+
+static uint64_t next_deadline(struct alp_rpc_channel *ch)
+{
+	uint64_t next = 0;
+
+	for (struct rpc_pending *p = ch->pending; p; p = p->next)
+		if (p->async && p->deadline_ns && (!next || p->deadline_ns < next))
+			next = p->deadline_ns;
+	return next;
+}
+
+uint64_t rpc_call_expire(struct alp_rpc_channel *ch)
+{
+	struct rpc_pending *p, *next, *expired = NULL;
+	uint64_t now = rpc_now_ns(), nd;
+
+	pthread_mutex_lock(&ch->lock);
+	for (p = ch->pending; p; p = next) {
+		next = p->next;
+		if (p->async && p->deadline_ns && p->deadline_ns <= now) {
+			unlink_pending(ch, p);
+			p->next = expired;
+			expired = p;
+		}
+	}
+	pthread_mutex_unlock(&ch->lock);
+	for (p = expired; p; p = next) {
+		next = p->next;
+		finish_async(ch, p, ALP_ERR_TIMEOUT, NULL, 0);
+	}
+	pthread_mutex_lock(&ch->lock);
+	nd = next_deadline(ch);
+	pthread_mutex_unlock(&ch->lock);
+	return nd;
+}
+
+static alp_status_t check_call_args(alp_rpc_channel_t *ch, const char *method,
+				    const void *req, size_t req_len)
+{
+	long size;
+
+	if (!ch || (!req && req_len))
+		return ALP_ERR_INVAL;
+	size = ch->framing == ALP_RPC_FRAMING_CALL ? alp_rpc_frame_size_call(method, req_len) :
+						     alp_rpc_frame_size_text(method, req_len);
+	if (size < 0)
+		return ALP_ERR_INVAL;
+	if (ch->framing == ALP_RPC_FRAMING_RAW)
+		return ALP_ERR_NOSUPPORT;
+	if ((size_t)size > ch->tp->mtu)
+		return ALP_ERR_MSGSIZE;
+	return ALP_OK;
+}
+
+/*
+ * Link p, encode and write the request. On success p is in flight (and may
+ * already be finished by the poll thread); otherwise p is not linked.
+ */
+static alp_status_t launch(alp_rpc_channel_t *ch, struct rpc_pending *p, const char *method,
+			   const void *req, size_t req_len)
+{
+	uint8_t buf[RPC_RX_BUF];
+	alp_status_t st = ALP_OK;
+	bool async = p->async;
+	long n;
+
+	pthread_mutex_lock(&ch->lock);
+	if (ch->closing || !ch->connected) {
+		st = ALP_ERR_NOT_READY;
+	} else {
+		if (ch->framing == ALP_RPC_FRAMING_CALL)
+			p->id = rpc_call_next_id(ch);
+		p->next = ch->pending;
+		ch->pending = p;
+	}
+	pthread_mutex_unlock(&ch->lock);
+	if (st)
+		return st;
+	if (ch->framing == ALP_RPC_FRAMING_CALL)
+		n = alp_rpc_frame_encode_call(buf, sizeof(buf), ALP_RPC_KIND_REQUEST, 0, p->id,
+					      method, req, req_len);
+	else
+		n = alp_rpc_frame_encode_text(buf, sizeof(buf), method, req, req_len);
+	st = n < 0 ? ALP_ERR_INVAL : rpc_channel_write(ch, buf, (size_t)n);
+	if (st) {
+		pthread_mutex_lock(&ch->lock);
+		/*
+		 * Not linked any more: the link dropped meanwhile and the poll
+		 * thread finished p. A sync p reports that status; an async p
+		 * was already completed (and freed) through its callback.
+		 */
+		if (!unlink_pending(ch, p))
+			st = async ? ALP_OK : p->status;
+		pthread_mutex_unlock(&ch->lock);
+	}
+	return st;
+}
+
+RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
+				     const void *req, size_t req_len,
+				     void *resp, size_t *resp_len, uint32_t timeout_ms)
+{
+	struct rpc_pending p = { 0 };
+	pthread_condattr_t ca;
+	struct timespec ts;
+	bool bounded, text;
+	alp_status_t st;
+	int rc = 0;
+
+	st = check_call_args(ch, method, req, req_len);
+	if (!st && ((resp && !resp_len) || (!resp && resp_len)))
+		st = ALP_ERR_INVAL;
+	if (st)
+		return rpc_set_error(st);
+	if (rpc_on_poll_thread(ch))
+		return rpc_set_error(ALP_ERR_BUSY);
+	if (rpc_channel_enter(ch))
+		return rpc_set_error(ALP_ERR_NOT_READY);
+	text = ch->framing == ALP_RPC_FRAMING_TEXT;
+	if (text)
+		pthread_mutex_lock(&ch->text_call_lock);
+	rpc_strlcpy(p.method, method, sizeof(p.method));
+	p.resp = resp;
+	p.cap = resp_len ? *resp_len : 0;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&p.cond, &ca);
+	pthread_condattr_destroy(&ca);
+	bounded = rpc_deadline(&ts, timeout_ms);
+	st = launch(ch, &p, method, req, req_len);
+	pthread_mutex_lock(&ch->lock);
+	if (st == ALP_OK) {
+		while (!p.done && rc != ETIMEDOUT)
+			rc = bounded ? pthread_cond_timedwait(&p.cond, &ch->lock, &ts) :
+				       pthread_cond_wait(&p.cond, &ch->lock);
+		if (!p.done)
+			unlink_pending(ch, &p);
+		st = p.done ? p.status : ALP_ERR_TIMEOUT;
+	}
+	count_result(ch, st);
+	pthread_mutex_unlock(&ch->lock);
+	pthread_cond_destroy(&p.cond);
+	if (text)
+		pthread_mutex_unlock(&ch->text_call_lock);
+	rpc_channel_leave(ch);
+	if (resp_len && (st == ALP_OK || st == ALP_ERR_MSGSIZE) && p.done)
+		*resp_len = p.len;
+	return rpc_set_error(st);
+}
+
+RPC_EXPORT alp_status_t alp_rpc_call_async(alp_rpc_channel_t *ch, const char *method,
+					   const void *req, size_t req_len, uint32_t timeout_ms,
+					   alp_rpc_done_cb_t done, void *user)
+{
+	struct rpc_pending *p;
+	alp_status_t st;
+
+	st = check_call_args(ch, method, req, req_len);
+	if (!st && !done)
+		st = ALP_ERR_INVAL;
+	if (!st && ch->framing != ALP_RPC_FRAMING_CALL)
+		st = ALP_ERR_NOSUPPORT;
+	if (st)
+		return rpc_set_error(st);
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return rpc_set_error(ALP_ERR_NOMEM);
+	p->async = true;
+	p->cb = done;
+	p->user = user;
+	if (timeout_ms != UINT32_MAX)
+		p->deadline_ns = rpc_now_ns() + (uint64_t)timeout_ms * 1000000u;
+	rpc_strlcpy(p->method, method, sizeof(p->method));
+	if (rpc_channel_enter(ch)) {
+		free(p);
+		return rpc_set_error(ALP_ERR_NOT_READY);
+	}
+	st = launch(ch, p, method, req, req_len);
+	if (st)
+		free(p);
+	else if (!rpc_on_poll_thread(ch))
+		rpc_channel_wake(ch);	/* recompute the poll timeout */
+	rpc_channel_leave(ch);
+	return rpc_set_error(st);
+}

@@ -1,0 +1,693 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The channel: open/close, the poll thread, subscriptions, sends, stats.
+ * Copyright (c) 2026 The rpmsg-rpc authors
+ *
+ * One poll thread per channel (docs/librpc.md says why): it owns reading,
+ * dispatching, reconnecting and async timeouts. API calls from other
+ * threads only take ch->lock briefly and write under ch->tx_lock.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* The channel whose poll thread this is (NULL on other threads). */
+static _Thread_local struct alp_rpc_channel *poll_self;
+
+uint64_t rpc_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void rpc_strlcpy(char *dst, const char *src, size_t cap)
+{
+	size_t n = strnlen(src, cap - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = 0;
+}
+
+bool rpc_on_poll_thread(struct alp_rpc_channel *ch)
+{
+	return poll_self == ch;
+}
+
+int rpc_channel_enter(struct alp_rpc_channel *ch)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&ch->lock);
+	if (ch->closing)
+		rc = ALP_ERR_NOT_READY;
+	else
+		ch->users++;
+	pthread_mutex_unlock(&ch->lock);
+	return rc;
+}
+
+void rpc_channel_leave(struct alp_rpc_channel *ch)
+{
+	pthread_mutex_lock(&ch->lock);
+	if (--ch->users == 0)
+		pthread_cond_broadcast(&ch->cond);
+	pthread_mutex_unlock(&ch->lock);
+}
+
+void rpc_channel_wake(struct alp_rpc_channel *ch)
+{
+	uint64_t one = 1;
+
+	if (write(ch->wake_fd, &one, sizeof(one)) < 0) {
+		/* The counter cannot overflow in practice; a lost poke is harmless
+		 * as long as one is pending, which EAGAIN means. */
+	}
+}
+
+alp_status_t rpc_channel_write(struct alp_rpc_channel *ch, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	if (len > ch->tp->mtu)
+		return ALP_ERR_MSGSIZE;
+	pthread_mutex_lock(&ch->tx_lock);
+	n = ch->tp->fd < 0 ? -ENOTCONN : rpc_transport_send(ch->tp, buf, len);
+	pthread_mutex_unlock(&ch->tx_lock);
+	if (n < 0)
+		return rpc_errno_status((int)n);
+	if ((size_t)n != len)
+		return ALP_ERR_IO;
+	pthread_mutex_lock(&ch->lock);
+	ch->stats.tx_frames++;
+	ch->stats.tx_bytes += len;
+	pthread_mutex_unlock(&ch->lock);
+	return ALP_OK;
+}
+
+/* ---- dispatch (poll thread) --------------------------------------------- */
+
+static void count(struct alp_rpc_channel *ch, uint64_t *ctr)
+{
+	pthread_mutex_lock(&ch->lock);
+	(*ctr)++;
+	pthread_mutex_unlock(&ch->lock);
+}
+
+void rpc_dispatch_end(struct alp_rpc_channel *ch)
+{
+	pthread_mutex_lock(&ch->lock);
+	ch->dispatching = NULL;
+	pthread_cond_broadcast(&ch->cond);
+	pthread_mutex_unlock(&ch->lock);
+}
+
+static void deliver_raw(struct alp_rpc_channel *ch, const void *msg, size_t len)
+{
+	alp_rpc_raw_cb_t cb;
+	void *user;
+
+	pthread_mutex_lock(&ch->lock);
+	cb = ch->raw_cb;
+	user = ch->raw_user;
+	if (cb)
+		ch->dispatching = &ch->raw_cb;
+	else
+		ch->stats.rx_unhandled++;
+	pthread_mutex_unlock(&ch->lock);
+	if (cb) {
+		cb(msg, len, user);
+		rpc_dispatch_end(ch);
+	}
+}
+
+struct rpc_slot *rpc_slot_find(struct rpc_slot *tab, size_t n, const char *method)
+{
+	for (size_t i = 0; i < n; i++)
+		if (tab[i].used && !strcmp(tab[i].method, method))
+			return &tab[i];
+	return NULL;
+}
+
+static void deliver_oneway(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f)
+{
+	struct rpc_slot *s;
+	alp_rpc_method_cb_t cb = NULL;
+	alp_rpc_msg_cb_t mcb = NULL;
+	void *user = NULL;
+
+	pthread_mutex_lock(&ch->lock);
+	s = rpc_slot_find(ch->subs, ALP_RPC_SUBSCRIBE_MAX, f->method);
+	if (s) {
+		cb = s->fn.sub;
+		user = s->user;
+		ch->dispatching = s;
+	} else if (ch->msg_cb) {
+		mcb = ch->msg_cb;
+		user = ch->msg_user;
+		ch->dispatching = &ch->msg_cb;
+	} else {
+		ch->stats.rx_unhandled++;
+	}
+	pthread_mutex_unlock(&ch->lock);
+	if (cb)
+		cb(f->payload, f->payload_len, user);
+	else if (mcb)
+		mcb(f->method, f->payload, f->payload_len, user);
+	else
+		return;
+	rpc_dispatch_end(ch);
+}
+
+static void dispatch(struct alp_rpc_channel *ch, const uint8_t *msg, size_t len)
+{
+	struct alp_rpc_frame f;
+
+	pthread_mutex_lock(&ch->lock);
+	ch->stats.rx_frames++;
+	ch->stats.rx_bytes += len;
+	pthread_mutex_unlock(&ch->lock);
+	if (len > ch->tp->mtu) {
+		count(ch, &ch->stats.rx_oversize);
+		return;
+	}
+	if (ch->framing == ALP_RPC_FRAMING_RAW) {
+		deliver_raw(ch, msg, len);
+		return;
+	}
+	if (alp_rpc_frame_decode(msg, len, &f)) {
+		count(ch, &ch->stats.rx_malformed);
+		return;
+	}
+	switch (f.kind) {
+	case ALP_RPC_KIND_REPLY:
+	case ALP_RPC_KIND_ERROR:
+		rpc_call_complete(ch, &f);
+		return;
+	case ALP_RPC_KIND_REQUEST:
+		rpc_server_dispatch(ch, &f);
+		return;
+	default:
+		break;
+	}
+	if (f.framing == ALP_RPC_WIRE_TEXT &&
+	    (rpc_call_text_match(ch, &f) || rpc_server_dispatch(ch, &f)))
+		return;
+	deliver_oneway(ch, &f);
+}
+
+/* ---- link state (poll thread, and open) --------------------------------- */
+
+static void link_up(struct alp_rpc_channel *ch)
+{
+	pthread_mutex_lock(&ch->lock);
+	ch->connected = true;
+	ch->stats.link_up++;
+	pthread_cond_broadcast(&ch->cond);
+	pthread_mutex_unlock(&ch->lock);
+}
+
+static int try_connect(struct alp_rpc_channel *ch)
+{
+	int rc;
+
+	pthread_mutex_lock(&ch->tx_lock);
+	rc = ch->tp->ops->connect(ch->tp);
+	pthread_mutex_unlock(&ch->tx_lock);
+	if (rc == 0)
+		link_up(ch);
+	return rc;
+}
+
+static void link_down(struct alp_rpc_channel *ch)
+{
+	pthread_mutex_lock(&ch->tx_lock);
+	ch->tp->ops->disconnect(ch->tp);
+	pthread_mutex_unlock(&ch->tx_lock);
+	pthread_mutex_lock(&ch->lock);
+	ch->connected = false;
+	ch->stats.link_down++;
+	pthread_cond_broadcast(&ch->cond);
+	pthread_mutex_unlock(&ch->lock);
+	rpc_call_fail_all(ch, ALP_ERR_NOT_READY);
+	/* The peer may already be back (e.g. a listening socket). */
+	try_connect(ch);
+}
+
+static void read_one(struct alp_rpc_channel *ch, uint8_t *buf, short revents)
+{
+	ssize_t n = rpc_transport_recv(ch->tp, buf, RPC_RX_BUF);
+
+	if (n == -EINTR || n == -EAGAIN)
+		return;
+	if (n < 0 || (n == 0 && (revents & (POLLHUP | POLLERR)))) {
+		link_down(ch);
+		return;
+	}
+	if (n == 0) {
+		/* An empty seqpacket message, not a hang-up (no POLLHUP). */
+		count(ch, &ch->stats.rx_frames);
+		count(ch, &ch->stats.rx_malformed);
+		return;
+	}
+	if ((size_t)n > RPC_RX_BUF) {
+		count(ch, &ch->stats.rx_frames);
+		count(ch, &ch->stats.rx_oversize);
+		return;
+	}
+	dispatch(ch, buf, (size_t)n);
+}
+
+static void *poll_thread(void *arg)
+{
+	struct alp_rpc_channel *ch = arg;
+	uint8_t *buf = malloc(RPC_RX_BUF);
+	bool self;
+
+	poll_self = ch;
+	for (;;) {
+		struct pollfd pfd[2] = { { .fd = ch->wake_fd, .events = POLLIN } };
+		uint64_t next = rpc_call_expire(ch), now;
+		int timeout = -1, tfd, wfd;
+		bool closing;
+
+		pthread_mutex_lock(&ch->lock);
+		closing = ch->closing;
+		pthread_mutex_unlock(&ch->lock);
+		if (closing || !buf)
+			break;
+		tfd = ch->tp->fd;
+		wfd = tfd < 0 ? ch->tp->ops->watch_fd(ch->tp) : -1;
+		pfd[1].fd = tfd >= 0 ? tfd : wfd;
+		pfd[1].events = POLLIN;
+		if (next) {
+			now = rpc_now_ns();
+			timeout = next <= now ? 0 : (int)((next - now + 999999) / 1000000);
+		}
+		if (poll(pfd, 2, timeout) < 0)
+			continue;
+		if (pfd[0].revents & POLLIN) {
+			uint64_t v;
+
+			if (read(ch->wake_fd, &v, sizeof(v)) < 0) {
+				/* EAGAIN: another reader cannot exist; ignore */
+			}
+		}
+		if (tfd >= 0 && pfd[1].revents & POLLIN)
+			read_one(ch, buf, pfd[1].revents);
+		else if (tfd >= 0 && pfd[1].revents & (POLLHUP | POLLERR | POLLNVAL))
+			link_down(ch);
+		else if (wfd >= 0 && pfd[1].revents) {
+			ch->tp->ops->watch_drain(ch->tp);
+			try_connect(ch);
+		}
+	}
+	free(buf);
+	rpc_call_fail_all(ch, ALP_ERR_NOT_READY);
+	pthread_mutex_lock(&ch->lock);
+	self = ch->self_close;
+	pthread_mutex_unlock(&ch->lock);
+	if (self) {
+		pthread_detach(pthread_self());
+		rpc_channel_destroy(ch);
+	}
+	poll_self = NULL;
+	return NULL;
+}
+
+/* ---- open / close -------------------------------------------------------- */
+
+void rpc_channel_destroy(struct alp_rpc_channel *ch)
+{
+	pthread_mutex_lock(&ch->lock);
+	while (ch->users)
+		pthread_cond_wait(&ch->cond, &ch->lock);
+	pthread_mutex_unlock(&ch->lock);
+	rpc_transport_free(ch->tp);
+	if (ch->wake_fd >= 0)
+		close(ch->wake_fd);
+	pthread_mutex_destroy(&ch->text_call_lock);
+	pthread_mutex_destroy(&ch->tx_lock);
+	pthread_cond_destroy(&ch->cond);
+	pthread_mutex_destroy(&ch->lock);
+	free(ch);
+}
+
+static bool known_framing(uint32_t f)
+{
+	return f == ALP_RPC_FRAMING_TEXT || f == ALP_RPC_FRAMING_CALL || f == ALP_RPC_FRAMING_RAW;
+}
+
+static int make_transport(const alp_rpc_config_t *cfg, uint32_t src, uint32_t dst,
+			  struct rpc_transport **tp)
+{
+	const char *n = cfg->node;
+	bool by_name = cfg->dst_ept == 0;
+
+	if (!n)
+		return rpc_transport_rpmsg_rpc_new(tp, NULL, cfg->name, src, dst, by_name) == 0 ? 0 :
+		       rpc_transport_rpmsg_char_new(tp, NULL, cfg->name, src, dst);
+	if (!strncmp(n, "unix:", 5))
+		return rpc_transport_unix_new(tp, n + 5, false);
+	if (!strncmp(n, "unix-listen:", 12))
+		return rpc_transport_unix_new(tp, n + 12, true);
+	if (!strncmp(n, "/dev/rpmsg_rpc", 14))
+		return rpc_transport_rpmsg_rpc_new(tp, n, cfg->name, src, dst, by_name);
+	if (!strncmp(n, "/dev/", 5))
+		return rpc_transport_rpmsg_char_new(tp, n, cfg->name, src, dst);
+	return -EINVAL;
+}
+
+/* Wait for the first connection during open, up to timeout_ms. */
+static int wait_first_connect(struct alp_rpc_channel *ch, uint32_t timeout_ms)
+{
+	uint64_t deadline = rpc_now_ns() + (uint64_t)timeout_ms * 1000000u;
+	int rc;
+
+	while ((rc = try_connect(ch)) != 0) {
+		struct pollfd pfd = { .events = POLLIN };
+		uint64_t now = rpc_now_ns();
+		int wait_ms;
+
+		if (rc != -EAGAIN && rc != -ENOENT && rc != -ECONNREFUSED && rc != -ENODEV)
+			return rc;
+		pfd.fd = ch->tp->ops->watch_fd(ch->tp);
+		if (pfd.fd < 0)
+			return rc;
+		if (timeout_ms != UINT32_MAX && now >= deadline)
+			return -ETIMEDOUT;
+		wait_ms = timeout_ms == UINT32_MAX ? -1 :
+			  (int)((deadline - now + 999999) / 1000000);
+		if (poll(&pfd, 1, wait_ms) < 0 && errno != EINTR)
+			return -errno;
+		if (pfd.revents)
+			ch->tp->ops->watch_drain(ch->tp);
+	}
+	return 0;
+}
+
+static alp_rpc_channel_t *open_common(const alp_rpc_config_t *cfg, int fd)
+{
+	struct alp_rpc_channel *ch;
+	pthread_condattr_t ca;
+	uint32_t src, dst, tmo;
+	int rc;
+
+	if (!cfg || alp_rpc_method_len(cfg->name) < 0 || !known_framing(cfg->framing) ||
+	    (fd >= 0 && cfg->node)) {
+		if (fd >= 0)
+			close(fd);
+		rpc_set_error(ALP_ERR_INVAL);
+		return NULL;
+	}
+	src = cfg->src_ept ? cfg->src_ept : alp_rpc_default_src(cfg->name);
+	dst = cfg->dst_ept ? cfg->dst_ept : src + 1;
+	tmo = cfg->open_timeout_ms ? cfg->open_timeout_ms : RPC_DEFAULT_OPEN_TIMEOUT_MS;
+	ch = calloc(1, sizeof(*ch));
+	if (!ch) {
+		if (fd >= 0)
+			close(fd);
+		rpc_set_error(ALP_ERR_NOMEM);
+		return NULL;
+	}
+	pthread_mutex_init(&ch->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&ch->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&ch->tx_lock, NULL);
+	pthread_mutex_init(&ch->text_call_lock, NULL);
+	ch->framing = cfg->framing;
+	ch->src = src;
+	ch->dst = dst;
+	ch->next_id = 1;
+	ch->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	rc = ch->wake_fd < 0 ? -errno :
+	     fd >= 0 ? rpc_transport_fd_new(&ch->tp, fd) :
+	     make_transport(cfg, src, dst, &ch->tp);
+	if (rc == 0)
+		rc = wait_first_connect(ch, tmo);
+	if (rc == 0) {
+		rc = -pthread_create(&ch->thread, NULL, poll_thread, ch);
+	}
+	if (rc) {
+		if (!ch->tp && fd >= 0)
+			close(fd);
+		rpc_channel_destroy(ch);
+		rpc_set_error(rc == -EINVAL ? ALP_ERR_INVAL :
+			      rc == -ETIMEDOUT ? ALP_ERR_NOT_READY : rpc_errno_status(rc));
+		return NULL;
+	}
+	rpc_set_error(ALP_OK);
+	return ch;
+}
+
+RPC_EXPORT alp_rpc_channel_t *alp_rpc_open(const alp_rpc_config_t *cfg)
+{
+	return open_common(cfg, -1);
+}
+
+RPC_EXPORT alp_rpc_channel_t *alp_rpc_open_fd(const alp_rpc_config_t *cfg, int fd)
+{
+	if (fd < 0) {
+		rpc_set_error(ALP_ERR_INVAL);
+		return NULL;
+	}
+	return open_common(cfg, fd);
+}
+
+RPC_EXPORT void alp_rpc_close(alp_rpc_channel_t *ch)
+{
+	if (!ch)
+		return;
+	pthread_mutex_lock(&ch->lock);
+	ch->closing = true;
+	ch->self_close = rpc_on_poll_thread(ch);
+	memset(ch->subs, 0, sizeof(ch->subs));
+	memset(ch->srvs, 0, sizeof(ch->srvs));
+	ch->msg_cb = NULL;
+	ch->raw_cb = NULL;
+	pthread_cond_broadcast(&ch->cond);
+	pthread_mutex_unlock(&ch->lock);
+	if (ch->self_close)
+		return;	/* the poll thread frees ch once the callback returns */
+	rpc_channel_wake(ch);
+	pthread_join(ch->thread, NULL);
+	rpc_channel_destroy(ch);
+}
+
+/* ---- subscriptions, sends, stats ---------------------------------------- */
+
+alp_status_t rpc_slot_set(struct alp_rpc_channel *ch, struct rpc_slot *tab, size_t n,
+			  const char *method, const union rpc_fn *fn, void *user)
+{
+	struct rpc_slot *s;
+	alp_status_t st = ALP_OK;
+
+	if (rpc_channel_enter(ch))
+		return rpc_set_error(ALP_ERR_NOT_READY);
+	pthread_mutex_lock(&ch->lock);
+	s = rpc_slot_find(tab, n, method);
+	if (!fn) {
+		if (s) {
+			s->used = false;
+			while (ch->dispatching == s && !rpc_on_poll_thread(ch))
+				pthread_cond_wait(&ch->cond, &ch->lock);
+		}
+	} else {
+		for (size_t i = 0; !s && i < n; i++)
+			if (!tab[i].used)
+				s = &tab[i];
+		if (s) {
+			rpc_strlcpy(s->method, method, sizeof(s->method));
+			s->user = user;
+			s->fn = *fn;
+			s->used = true;
+		} else {
+			st = ALP_ERR_NOMEM;
+		}
+	}
+	pthread_mutex_unlock(&ch->lock);
+	rpc_channel_leave(ch);
+	return rpc_set_error(st);
+}
+
+static alp_status_t set_sub(alp_rpc_channel_t *ch, const char *method,
+			    alp_rpc_method_cb_t cb, void *user)
+{
+	union rpc_fn fn = { .sub = cb };
+
+	if (!ch || alp_rpc_method_len(method) < 0)
+		return rpc_set_error(ALP_ERR_INVAL);
+	if (ch->framing == ALP_RPC_FRAMING_RAW)
+		return rpc_set_error(ALP_ERR_NOSUPPORT);
+	return rpc_slot_set(ch, ch->subs, ALP_RPC_SUBSCRIBE_MAX, method, cb ? &fn : NULL, user);
+}
+
+RPC_EXPORT alp_status_t alp_rpc_subscribe(alp_rpc_channel_t *ch, const char *method,
+					  alp_rpc_method_cb_t cb, void *user)
+{
+	return set_sub(ch, method, cb, user);
+}
+
+RPC_EXPORT alp_status_t alp_rpc_unsubscribe(alp_rpc_channel_t *ch, const char *method)
+{
+	return set_sub(ch, method, NULL, NULL);
+}
+
+/* Set a catch-all callback pair (msg or raw) and wait out a running call. */
+static alp_status_t set_hook(alp_rpc_channel_t *ch, void *slot_cb, void *cb,
+			     void **slot_user, void *user)
+{
+	if (rpc_channel_enter(ch))
+		return rpc_set_error(ALP_ERR_NOT_READY);
+	pthread_mutex_lock(&ch->lock);
+	memcpy(slot_cb, &cb, sizeof(cb));
+	*slot_user = user;
+	while (!cb && ch->dispatching == slot_cb && !rpc_on_poll_thread(ch))
+		pthread_cond_wait(&ch->cond, &ch->lock);
+	pthread_mutex_unlock(&ch->lock);
+	rpc_channel_leave(ch);
+	return rpc_set_error(ALP_OK);
+}
+
+RPC_EXPORT alp_status_t alp_rpc_set_msg_cb(alp_rpc_channel_t *ch, alp_rpc_msg_cb_t cb, void *user)
+{
+	if (!ch)
+		return rpc_set_error(ALP_ERR_INVAL);
+	return set_hook(ch, &ch->msg_cb, *(void **)&cb, &ch->msg_user, user);
+}
+
+RPC_EXPORT alp_status_t alp_rpc_set_raw_cb(alp_rpc_channel_t *ch, alp_rpc_raw_cb_t cb, void *user)
+{
+	if (!ch)
+		return rpc_set_error(ALP_ERR_INVAL);
+	return set_hook(ch, &ch->raw_cb, *(void **)&cb, &ch->raw_user, user);
+}
+
+RPC_EXPORT alp_status_t alp_rpc_send(alp_rpc_channel_t *ch, const char *method,
+				     const void *payload, size_t len)
+{
+	uint8_t buf[RPC_RX_BUF];
+	long n;
+	alp_status_t st;
+
+	if (!ch || alp_rpc_method_len(method) < 0 || (!payload && len))
+		return rpc_set_error(ALP_ERR_INVAL);
+	if (ch->framing == ALP_RPC_FRAMING_RAW)
+		return rpc_set_error(ALP_ERR_NOSUPPORT);
+	if (ch->framing == ALP_RPC_FRAMING_CALL)
+		n = alp_rpc_frame_encode_call(buf, ch->tp->mtu, ALP_RPC_KIND_ONEWAY, 0, 0,
+					      method, payload, len);
+	else
+		n = alp_rpc_frame_encode_text(buf, ch->tp->mtu, method, payload, len);
+	if (n < 0)
+		return rpc_set_error(n == ALP_RPC_WIRE_ENOSPC ? ALP_ERR_MSGSIZE : ALP_ERR_INVAL);
+	if (rpc_channel_enter(ch))
+		return rpc_set_error(ALP_ERR_NOT_READY);
+	st = rpc_channel_write(ch, buf, (size_t)n);
+	rpc_channel_leave(ch);
+	return rpc_set_error(st);
+}
+
+RPC_EXPORT alp_status_t alp_rpc_send_raw(alp_rpc_channel_t *ch, const void *msg, size_t len)
+{
+	alp_status_t st;
+
+	if (!ch || !msg || !len)
+		return rpc_set_error(ALP_ERR_INVAL);
+	if (len > ch->tp->mtu)
+		return rpc_set_error(ALP_ERR_MSGSIZE);
+	if (rpc_channel_enter(ch))
+		return rpc_set_error(ALP_ERR_NOT_READY);
+	st = rpc_channel_write(ch, msg, len);
+	rpc_channel_leave(ch);
+	return rpc_set_error(st);
+}
+
+RPC_EXPORT alp_status_t alp_rpc_get_stats(alp_rpc_channel_t *ch, alp_rpc_stats_t *out, size_t size)
+{
+	if (!ch || !out || !size)
+		return rpc_set_error(ALP_ERR_INVAL);
+	if (size > sizeof(*out))
+		size = sizeof(*out);
+	pthread_mutex_lock(&ch->lock);
+	memcpy(out, &ch->stats, size);
+	pthread_mutex_unlock(&ch->lock);
+	return rpc_set_error(ALP_OK);
+}
+
+RPC_EXPORT size_t alp_rpc_mtu(alp_rpc_channel_t *ch)
+{
+	return ch ? ch->tp->mtu : 0;
+}
+
+RPC_EXPORT bool alp_rpc_is_connected(alp_rpc_channel_t *ch)
+{
+	bool up;
+
+	if (!ch)
+		return false;
+	pthread_mutex_lock(&ch->lock);
+	up = ch->connected;
+	pthread_mutex_unlock(&ch->lock);
+	return up;
+}
+
+RPC_EXPORT alp_status_t alp_rpc_get_addrs(alp_rpc_channel_t *ch, uint32_t *src, uint32_t *dst)
+{
+	if (!ch)
+		return rpc_set_error(ALP_ERR_INVAL);
+	if (src)
+		*src = ch->src;
+	if (dst)
+		*dst = ch->dst;
+	return rpc_set_error(ALP_OK);
+}
+
+bool rpc_deadline(struct timespec *ts, uint32_t timeout_ms)
+{
+	if (timeout_ms == UINT32_MAX)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += timeout_ms / 1000;
+	ts->tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+	return true;
+}
+
+RPC_EXPORT alp_status_t alp_rpc_wait_connected(alp_rpc_channel_t *ch, uint32_t timeout_ms)
+{
+	struct timespec ts;
+	bool bounded;
+	int rc = 0;
+	alp_status_t st;
+
+	if (!ch)
+		return rpc_set_error(ALP_ERR_INVAL);
+	if (rpc_on_poll_thread(ch))
+		return rpc_set_error(ALP_ERR_BUSY);
+	if (rpc_channel_enter(ch))
+		return rpc_set_error(ALP_ERR_NOT_READY);
+	bounded = rpc_deadline(&ts, timeout_ms);
+	pthread_mutex_lock(&ch->lock);
+	while (!ch->connected && !ch->closing && rc != ETIMEDOUT)
+		rc = bounded ? pthread_cond_timedwait(&ch->cond, &ch->lock, &ts) :
+			       pthread_cond_wait(&ch->cond, &ch->lock);
+	st = ch->connected ? ALP_OK : ch->closing ? ALP_ERR_NOT_READY : ALP_ERR_TIMEOUT;
+	pthread_mutex_unlock(&ch->lock);
+	rpc_channel_leave(ch);
+	return rpc_set_error(st);
+}

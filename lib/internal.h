@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * librpc internals shared by the lib/ files; never installed.
+ * Copyright (c) 2026 The rpmsg-rpc authors
+ */
+#ifndef LIBRPC_INTERNAL_H
+#define LIBRPC_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include <alp/rpc.h>
+#include <alp/rpc_codec.h>
+#include <alp/rpc_ext.h>
+
+#define RPC_EXPORT __attribute__((visibility("default")))
+
+/* Largest message any transport gives us; longer ones are counted oversize. */
+#define RPC_RX_BUF 4096
+#define RPC_DEFAULT_OPEN_TIMEOUT_MS 5000u
+
+/* error.c */
+alp_status_t rpc_set_error(alp_status_t st);
+alp_status_t rpc_errno_status(int err);
+
+/* ---- transports (transport_*.c) ---------------------------------------- */
+
+struct rpc_transport;
+
+/*
+ * A transport turns a node spec into a connected, message-preserving fd and,
+ * when the link drops, knows how to wait for the peer to come back.
+ * All ops run on the poll thread, except connect() during open.
+ */
+struct rpc_transport_ops {
+	const char *name;
+	/* Try to connect now; 0 and t->fd set, or -errno (-EAGAIN: not there yet). */
+	int (*connect)(struct rpc_transport *t);
+	/* Close t->fd after a hang-up (keeps whatever is needed to reconnect). */
+	void (*disconnect)(struct rpc_transport *t);
+	/* fd that becomes readable when connect() is worth retrying, or -1. */
+	int (*watch_fd)(struct rpc_transport *t);
+	/* Consume the event on watch_fd. */
+	void (*watch_drain)(struct rpc_transport *t);
+	/* Free everything. */
+	void (*destroy)(struct rpc_transport *t);
+};
+
+struct rpc_transport {
+	const struct rpc_transport_ops *ops;
+	int fd;			/* connected message fd, -1 when down */
+	size_t mtu;		/* largest message, framing included */
+	bool is_socket;		/* use send/recv (MSG_TRUNC tells the real size) */
+	char name[ALP_RPC_METHOD_MAX_LEN];
+	uint32_t src, dst;
+	struct rpc_udev_watch *udev;	/* rpmsg backends: node add/remove events */
+	void *priv;			/* backend state, freed by rpc_transport_free */
+};
+
+int rpc_transport_fd_new(struct rpc_transport **out, int fd);
+int rpc_transport_unix_new(struct rpc_transport **out, const char *spec, bool listen);
+int rpc_transport_rpmsg_char_new(struct rpc_transport **out, const char *node,
+				  const char *name, uint32_t src, uint32_t dst);
+int rpc_transport_rpmsg_rpc_new(struct rpc_transport **out, const char *node,
+				const char *name, uint32_t src, uint32_t dst, bool bind_by_name);
+void rpc_transport_free(struct rpc_transport *t);
+/* A transport with a zeroed priv of priv_size bytes; NULL when out of memory. */
+struct rpc_transport *rpc_transport_alloc(const struct rpc_transport_ops *ops, size_t priv_size);
+/* Record the endpoint identity and start watching udev (subsystem NULL: all). */
+void rpc_transport_set_ident(struct rpc_transport *t, const char *name, uint32_t src,
+			     uint32_t dst, const char *subsystem);
+/* watch_fd / watch_drain ops for backends that wait on udev. */
+int rpc_transport_udev_fd(struct rpc_transport *t);
+void rpc_transport_udev_drain(struct rpc_transport *t);
+/* disconnect op for backends whose fd is all the connection state */
+void rpc_transport_close_fd(struct rpc_transport *t);
+bool rpc_fd_is_socket(int fd);
+ssize_t rpc_transport_send(struct rpc_transport *t, const void *buf, size_t len);
+/* Returns the message's true length (may exceed cap: truncated), 0 on hang-up, -errno. */
+ssize_t rpc_transport_recv(struct rpc_transport *t, void *buf, size_t cap);
+
+/* discovery.c (libudev) */
+struct rpc_udev_watch;
+int rpc_udev_watch_new(struct rpc_udev_watch **out, const char *subsystem);
+int rpc_udev_watch_fd(struct rpc_udev_watch *w);
+void rpc_udev_watch_drain(struct rpc_udev_watch *w);
+void rpc_udev_watch_free(struct rpc_udev_watch *w);
+/* Check that path is a char device of sysfs class subsystem: 0, -ENOTTY, -ENODEV. */
+int rpc_check_chardev(const char *path, const char *subsystem);
+/* Find /dev node of an rpmsg_char endpoint device with this name (and addrs unless ANY). */
+int rpc_find_rpmsg_ept(const char *name, uint32_t src, uint32_t dst, char *node, size_t cap);
+/* Find the first /dev node whose sysfs name starts with prefix in subsystem. */
+int rpc_find_node_by_prefix(const char *subsystem, const char *prefix, char *node, size_t cap);
+
+/* ---- the channel ------------------------------------------------------- */
+
+/* A subscription or a server handler: one table type for both. */
+union rpc_fn {
+	alp_rpc_method_cb_t sub;
+	alp_rpc_handler_t srv;
+};
+
+struct rpc_slot {
+	bool used;
+	char method[ALP_RPC_METHOD_MAX_LEN];
+	union rpc_fn fn;
+	void *user;
+};
+
+/* One outstanding call; sync ones live on the caller's stack. */
+struct rpc_pending {
+	struct rpc_pending *next;
+	uint32_t id;			/* call framing; 0 for a text call */
+	char method[ALP_RPC_METHOD_MAX_LEN]; /* text framing match key */
+	bool async;
+	bool done;
+	alp_status_t status;
+	/* sync */
+	pthread_cond_t cond;
+	void *resp;
+	size_t cap;
+	size_t len;
+	/* async */
+	uint64_t deadline_ns;		/* 0: none */
+	alp_rpc_done_cb_t cb;
+	void *user;
+};
+
+struct alp_rpc_channel {
+	/*
+	 * lock protects everything below up to `stats` (inclusive) except the
+	 * fields marked otherwise. It is never held while a user callback runs.
+	 */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;		/* users drop to 0, dispatch ends, link changes */
+	bool closing;
+	bool connected;
+	unsigned int users;		/* API calls currently inside the channel */
+	struct rpc_slot subs[ALP_RPC_SUBSCRIBE_MAX];
+	struct rpc_slot srvs[ALP_RPC_SERVE_MAX];
+	alp_rpc_msg_cb_t msg_cb;
+	void *msg_user;
+	alp_rpc_raw_cb_t raw_cb;
+	void *raw_user;
+	const void *dispatching;	/* table entry whose callback runs now */
+	struct rpc_pending *pending;
+	uint32_t next_id;
+	alp_rpc_stats_t stats;
+
+	pthread_mutex_t tx_lock;	/* serialises writes and fd swaps */
+	pthread_mutex_t text_call_lock;	/* text framing: one call at a time */
+
+	/* set once by open */
+	struct rpc_transport *tp;	/* t->fd changes only on the poll thread under tx_lock */
+	uint32_t framing;
+	uint32_t src, dst;
+	int wake_fd;			/* eventfd poking the poll thread */
+	pthread_t thread;
+	bool self_close;		/* close was called on the poll thread (lock) */
+};
+
+/* channel.c */
+int rpc_channel_enter(struct alp_rpc_channel *ch);
+void rpc_channel_leave(struct alp_rpc_channel *ch);
+bool rpc_on_poll_thread(struct alp_rpc_channel *ch);
+void rpc_channel_wake(struct alp_rpc_channel *ch);
+alp_status_t rpc_channel_write(struct alp_rpc_channel *ch, const void *buf, size_t len);
+uint64_t rpc_now_ns(void);
+/* Absolute CLOCK_MONOTONIC deadline for a cond wait; false when forever. */
+bool rpc_deadline(struct timespec *ts, uint32_t timeout_ms);
+void rpc_channel_destroy(struct alp_rpc_channel *ch);
+/* lock held: the used slot for method, or NULL */
+struct rpc_slot *rpc_slot_find(struct rpc_slot *tab, size_t n, const char *method);
+/* Set (fn non-NULL) or clear a table entry; the public subscribe/serve body. */
+alp_status_t rpc_slot_set(struct alp_rpc_channel *ch, struct rpc_slot *tab, size_t n,
+			  const char *method, const union rpc_fn *fn, void *user);
+/* After a callback started with ch->dispatching set returns. */
+void rpc_dispatch_end(struct alp_rpc_channel *ch);
+void rpc_strlcpy(char *dst, const char *src, size_t cap);
+
+/* call.c: the pending-call table; lock held unless noted */
+uint32_t rpc_call_next_id(struct alp_rpc_channel *ch);
+void rpc_call_complete(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f);	/* lock not held */
+void rpc_call_fail_all(struct alp_rpc_channel *ch, alp_status_t st);			/* lock not held */
+bool rpc_call_text_match(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f);	/* lock not held */
+/* Expire async calls; returns the next deadline (0: none). lock not held. */
+uint64_t rpc_call_expire(struct alp_rpc_channel *ch);
+alp_status_t rpc_wire_status_to_alp(uint8_t st);
+
+/* server.c */
+/* Handle a request (call framing) or a text frame; true when a handler took it. lock not held. */
+bool rpc_server_dispatch(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f);
+
+#endif /* LIBRPC_INTERNAL_H */

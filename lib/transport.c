@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Transport plumbing shared by every backend, and the plain-fd backend
+ * (alp_rpc_open_fd: an already connected message fd, no reconnection).
+ * Copyright (c) 2026 The rpmsg-rpc authors
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+ssize_t rpc_transport_send(struct rpc_transport *t, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	do {
+		n = t->is_socket ? send(t->fd, buf, len, MSG_NOSIGNAL) : write(t->fd, buf, len);
+	} while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
+}
+
+ssize_t rpc_transport_recv(struct rpc_transport *t, void *buf, size_t cap)
+{
+	ssize_t n;
+
+	do {
+		/* MSG_TRUNC: learn the real size of an oversize datagram. */
+		n = t->is_socket ? recv(t->fd, buf, cap, MSG_TRUNC | MSG_DONTWAIT) :
+				   read(t->fd, buf, cap);
+	} while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
+}
+
+void rpc_transport_free(struct rpc_transport *t)
+{
+	if (!t)
+		return;
+	if (t->ops->destroy)
+		t->ops->destroy(t);
+	if (t->fd >= 0)
+		close(t->fd);
+	rpc_udev_watch_free(t->udev);
+	free(t->priv);
+	free(t);
+}
+
+bool rpc_fd_is_socket(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+/* The plain-fd backend keeps the fd it was given in priv until first connect. */
+static int fd_connect(struct rpc_transport *t)
+{
+	intptr_t fd = (intptr_t)t->priv;
+
+	if (fd < 0)
+		return -ENOTSUP;	/* no way back once the peer hung up */
+	t->fd = (int)fd;
+	t->priv = (void *)(intptr_t)-1;
+	return 0;
+}
+
+void rpc_transport_close_fd(struct rpc_transport *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
+}
+
+static int no_watch_fd(struct rpc_transport *t)
+{
+	(void)t;
+	return -1;
+}
+
+static void no_watch_drain(struct rpc_transport *t)
+{
+	(void)t;
+}
+
+static void fd_destroy(struct rpc_transport *t)
+{
+	intptr_t fd = (intptr_t)t->priv;
+
+	if (fd >= 0)
+		close((int)fd);
+	t->priv = NULL;
+}
+
+void rpc_transport_set_ident(struct rpc_transport *t, const char *name, uint32_t src,
+			     uint32_t dst, const char *subsystem)
+{
+	rpc_strlcpy(t->name, name, sizeof(t->name));
+	t->src = src;
+	t->dst = dst;
+	/* Watch before the first look, so that no "add" can slip between.
+	 * Without netlink, open still works when the node already exists. */
+	if (rpc_udev_watch_new(&t->udev, subsystem))
+		t->udev = NULL;
+}
+
+int rpc_transport_udev_fd(struct rpc_transport *t)
+{
+	return rpc_udev_watch_fd(t->udev);
+}
+
+void rpc_transport_udev_drain(struct rpc_transport *t)
+{
+	rpc_udev_watch_drain(t->udev);
+}
+
+static const struct rpc_transport_ops fd_ops = {
+	.name = "fd",
+	.connect = fd_connect,
+	.disconnect = rpc_transport_close_fd,
+	.watch_fd = no_watch_fd,
+	.watch_drain = no_watch_drain,
+	.destroy = fd_destroy,
+};
+
+struct rpc_transport *rpc_transport_alloc(const struct rpc_transport_ops *ops, size_t priv_size)
+{
+	struct rpc_transport *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	if (priv_size) {
+		t->priv = calloc(1, priv_size);
+		if (!t->priv) {
+			free(t);
+			return NULL;
+		}
+	}
+	t->ops = ops;
+	t->fd = -1;
+	t->mtu = ALP_RPC_WIRE_MTU_DEFAULT;
+	return t;
+}
+
+int rpc_transport_fd_new(struct rpc_transport **out, int fd)
+{
+	struct rpc_transport *t = rpc_transport_alloc(&fd_ops, 0);
+
+	if (!t)
+		return -ENOMEM;
+	t->priv = (void *)(intptr_t)fd;
+	t->is_socket = rpc_fd_is_socket(fd);
+	*out = t;
+	return 0;
+}

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Backend for our own driver (kernel/, ABI in include/uapi/linux/rpmsg_rpc.h,
+ * docs/ioctl.md): RPMSG_RPC_CREATE_EPT_FD on /dev/rpmsg_rpc_ctrlN returns
+ * the endpoint fd directly, so there is no node to wait for; the ctrl node
+ * is what disappears and comes back with the remote.
+ * Copyright (c) 2026 The rpmsg-rpc authors
+ *
+ * cfg.dst_ept == 0 binds by name (RPMSG_RPC_EPT_F_BIND_BY_NAME): the peer
+ * address comes from the remote's name-service announcement, which is how
+ * firmware addresses are learnt on Linux; an explicit dst_ept is used as is.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#if __has_include(<linux/rpmsg_rpc.h>)
+#include <linux/rpmsg_rpc.h>
+
+struct rrpc_priv {
+	char ctrl[PATH_MAX];	/* explicit ctrl node, or "" to discover */
+	bool bind_by_name;
+};
+
+static int rrpc_connect(struct rpc_transport *t)
+{
+	struct rrpc_priv *r = t->priv;
+	struct rpmsg_rpc_ept_create c = {
+		.size = sizeof(c),
+		.flags = RPMSG_RPC_EPT_F_CLOEXEC,
+		.src = t->src,
+		.dst = t->dst,
+	};
+	char ctrl[PATH_MAX];
+	struct stat st;
+	int fd, rc = 0;
+
+	if (r->ctrl[0])
+		rpc_strlcpy(ctrl, r->ctrl, sizeof(ctrl));
+	else if (rpc_find_node_by_prefix(NULL, "rpmsg_rpc_ctrl", ctrl, sizeof(ctrl)))
+		return -EAGAIN;
+	if (stat(ctrl, &st) < 0)
+		return errno == ENOENT ? -EAGAIN : -errno;
+	if (!S_ISCHR(st.st_mode))
+		return -ENOTTY;
+	fd = open(ctrl, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT || errno == ENODEV ? -EAGAIN : -errno;
+	if (r->bind_by_name) {
+		c.flags |= RPMSG_RPC_EPT_F_BIND_BY_NAME;
+		c.dst = RPMSG_RPC_ADDR_ANY;
+	}
+	rpc_strlcpy(c.name, t->name, sizeof(c.name));
+	if (ioctl(fd, RPMSG_RPC_CREATE_EPT_FD, &c) < 0)
+		rc = errno == ENODEV ? -EAGAIN : -errno;
+	close(fd);
+	if (rc)
+		return rc;
+	t->fd = c.fd;
+	t->mtu = c.mtu ? c.mtu : ALP_RPC_WIRE_MTU_DEFAULT;
+	if (t->mtu > RPC_RX_BUF)
+		t->mtu = RPC_RX_BUF;
+	return 0;
+}
+
+static const struct rpc_transport_ops rrpc_ops = {
+	.name = "rpmsg_rpc",
+	.connect = rrpc_connect,
+	.disconnect = rpc_transport_close_fd,	/* closing the fd destroys the endpoint */
+	.watch_fd = rpc_transport_udev_fd,
+	.watch_drain = rpc_transport_udev_drain,
+};
+
+int rpc_transport_rpmsg_rpc_new(struct rpc_transport **out, const char *node,
+				const char *name, uint32_t src, uint32_t dst, bool bind_by_name)
+{
+	struct rpc_transport *t;
+	struct rrpc_priv *r;
+
+	/* Discovery by name prefers our driver only when it is loaded. */
+	if (!node && access("/sys/module/rpmsg_rpc", F_OK) != 0)
+		return -ENODEV;
+	t = rpc_transport_alloc(&rrpc_ops, sizeof(*r));
+	if (!t)
+		return -ENOMEM;
+	r = t->priv;
+	r->bind_by_name = bind_by_name;
+	if (node)
+		rpc_strlcpy(r->ctrl, node, sizeof(r->ctrl));
+	rpc_transport_set_ident(t, name, src, dst, NULL);
+	*out = t;
+	return 0;
+}
+
+#else /* built without the driver's uapi header */
+
+int rpc_transport_rpmsg_rpc_new(struct rpc_transport **out, const char *node,
+				const char *name, uint32_t src, uint32_t dst, bool bind_by_name)
+{
+	(void)out, (void)node, (void)name, (void)src, (void)dst, (void)bind_by_name;
+	return -ENOTSUP;
+}
+
+#endif

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * AF_UNIX SOCK_SEQPACKET loopback: both halves of an application on a PC.
+ * "unix:PATH" connects, "unix-listen:PATH" accepts one peer at a time,
+ * "@NAME" instead of PATH is the abstract namespace.
+ * Copyright (c) 2026 The rpmsg-rpc authors
+ *
+ * Reconnection: a listener waits on its listening socket for the next peer;
+ * a path client watches the socket's directory with inotify (a restarted
+ * server re-creates the socket file); an abstract client cannot watch and
+ * stays down.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+struct unix_priv {
+	struct sockaddr_un addr;
+	socklen_t addr_len;
+	bool listen;
+	bool abstract;
+	int listen_fd;
+	int inotify_fd;
+};
+
+static int unix_connect(struct rpc_transport *t)
+{
+	struct unix_priv *u = t->priv;
+	int fd;
+
+	if (u->listen) {
+		fd = accept4(u->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd < 0)
+			return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	} else {
+		fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return -errno;
+		if (connect(fd, (struct sockaddr *)&u->addr, u->addr_len) < 0) {
+			int err = errno;
+
+			close(fd);
+			return err == ENOENT || err == ECONNREFUSED ? -EAGAIN : -err;
+		}
+	}
+	t->fd = fd;
+	return 0;
+}
+
+static int unix_watch_fd(struct rpc_transport *t)
+{
+	struct unix_priv *u = t->priv;
+
+	return u->listen ? u->listen_fd : u->inotify_fd;
+}
+
+static void unix_watch_drain(struct rpc_transport *t)
+{
+	struct unix_priv *u = t->priv;
+	char buf[4096];
+
+	if (!u->listen && u->inotify_fd >= 0)
+		while (read(u->inotify_fd, buf, sizeof(buf)) > 0)
+			;
+}
+
+static void unix_destroy(struct rpc_transport *t)
+{
+	struct unix_priv *u = t->priv;
+
+	if (u->listen_fd >= 0) {
+		close(u->listen_fd);
+		if (!u->abstract)
+			unlink(u->addr.sun_path);
+	}
+	if (u->inotify_fd >= 0)
+		close(u->inotify_fd);
+}
+
+static const struct rpc_transport_ops unix_ops = {
+	.name = "unix",
+	.connect = unix_connect,
+	.disconnect = rpc_transport_close_fd,
+	.watch_fd = unix_watch_fd,
+	.watch_drain = unix_watch_drain,
+	.destroy = unix_destroy,
+};
+
+static int unix_setup(struct unix_priv *u)
+{
+	char dir[sizeof(u->addr.sun_path)];
+
+	if (u->listen) {
+		u->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (u->listen_fd < 0)
+			return -errno;
+		if (!u->abstract)
+			unlink(u->addr.sun_path);	/* a stale socket of a previous run */
+		if (bind(u->listen_fd, (struct sockaddr *)&u->addr, u->addr_len) < 0 ||
+		    listen(u->listen_fd, 4) < 0)
+			return -errno;
+		return 0;
+	}
+	if (u->abstract)
+		return 0;
+	u->inotify_fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (u->inotify_fd < 0)
+		return -errno;
+	rpc_strlcpy(dir, u->addr.sun_path, sizeof(dir));
+	if (inotify_add_watch(u->inotify_fd, dirname(dir),
+			      IN_CREATE | IN_ATTRIB | IN_MOVED_TO | IN_CLOSE_WRITE) < 0)
+		return -errno;
+	return 0;
+}
+
+int rpc_transport_unix_new(struct rpc_transport **out, const char *spec, bool listen)
+{
+	struct rpc_transport *t;
+	struct unix_priv *u;
+	size_t len = strlen(spec);
+	int rc;
+
+	if (len == 0 || len >= sizeof(u->addr.sun_path) || (spec[0] == '@' && len == 1))
+		return -EINVAL;
+	t = rpc_transport_alloc(&unix_ops, sizeof(*u));
+	if (!t)
+		return -ENOMEM;
+	u = t->priv;
+	t->is_socket = true;
+	u->listen = listen;
+	u->listen_fd = -1;
+	u->inotify_fd = -1;
+	u->addr.sun_family = AF_UNIX;
+	memcpy(u->addr.sun_path, spec, len);
+	u->abstract = spec[0] == '@';
+	if (u->abstract)
+		u->addr.sun_path[0] = 0;
+	u->addr_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + !u->abstract);
+	rc = unix_setup(u);
+	if (rc) {
+		rpc_transport_free(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
