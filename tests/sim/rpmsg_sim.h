@@ -89,6 +89,12 @@ struct rpmsg_sim_stats {
 	__u64 tx_drops;		/* messages dropped: pending queue full */
 };
 
+/* Wait until the firmware is up and has booted at least min_boots times. */
+struct rpmsg_sim_wait {
+	__u32 timeout_ms;
+	__u32 min_boots;
+};
+
 #define RPMSG_SIM_IOC_MAGIC	0xb7
 
 /* On a fresh fd */
@@ -105,6 +111,6 @@ struct rpmsg_sim_stats {
 #define RPMSG_SIM_IOC_CRASH	_IO(RPMSG_SIM_IOC_MAGIC, 0x20)
 #define RPMSG_SIM_IOC_STOP	_IO(RPMSG_SIM_IOC_MAGIC, 0x21)
 #define RPMSG_SIM_IOC_START	_IO(RPMSG_SIM_IOC_MAGIC, 0x22)
-#define RPMSG_SIM_IOC_WAIT_UP	_IOW(RPMSG_SIM_IOC_MAGIC, 0x23, __u32)	/* ms */
+#define RPMSG_SIM_IOC_WAIT_UP	_IOW(RPMSG_SIM_IOC_MAGIC, 0x23, struct rpmsg_sim_wait)
 
 #endif /* _RPMSG_SIM_H */
