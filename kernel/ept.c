@@ -1,0 +1,969 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rpmsg_rpc: endpoints, as /dev/rpmsg_rpcN nodes or anonymous fds.
+ * Copyright (c) 2026 The rpmsg-rpc authors
+ */
+#include <asm/ioctls.h>
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/idr.h>
+#include <linux/jiffies.h>
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/rpmsg/ns.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "internal.h"
+
+/*
+ * How long a sender that found no free transport buffer waits before it
+ * tries again: the transport has no "buffer free" event we could wait for.
+ */
+#define RPC_TX_RECHECK_MS	2
+
+static DEFINE_IDA(rpc_ept_ida);
+
+/**
+ * struct rpc_msg - one received message
+ * @node:	entry in rpc_ept.rxq
+ * @src:	sender's address
+ * @len:	payload bytes
+ * @drops:	messages were dropped just before this one
+ * @data:	payload
+ */
+struct rpc_msg {
+	struct list_head node;
+	u32 src;
+	u32 len;
+	bool drops;
+	u8 data[];
+};
+
+/* Runs in the transport's rx context, which may be atomic. */
+static int rpc_ept_rx(struct rpmsg_device *rpdev, void *data, int len,
+		      void *priv, u32 src)
+{
+	struct rpc_ept *ept = priv;
+	struct rpc_msg *msg = NULL;
+	unsigned long flags;
+
+	if (len >= 0) {
+		msg = kmalloc(struct_size(msg, data, len),
+			      GFP_ATOMIC | __GFP_NOWARN);
+		if (msg) {
+			msg->src = src;
+			msg->len = len;
+			memcpy(msg->data, data, len);
+		}
+	}
+
+	spin_lock_irqsave(&ept->qlock, flags);
+	if (!msg || ept->rxq_len >= ept->rxq_limit) {
+		ept->stats.rx_drops++;
+		ept->drop_pending = true;
+		spin_unlock_irqrestore(&ept->qlock, flags);
+		kfree(msg);
+		return 0;
+	}
+	msg->drops = ept->drop_pending;
+	ept->drop_pending = false;
+	list_add_tail(&msg->node, &ept->rxq);
+	ept->rxq_len++;
+	ept->stats.rx_msgs++;
+	ept->stats.rx_bytes += len;
+	spin_unlock_irqrestore(&ept->qlock, flags);
+
+	wake_up_interruptible_poll(&ept->wq, EPOLLIN | EPOLLRDNORM);
+	return 0;
+}
+
+static bool rpc_ept_dead(struct rpc_ept *ept)
+{
+	return READ_ONCE(ept->state) == RPMSG_RPC_STATE_DEAD;
+}
+
+static bool rpc_rx_ready(struct rpc_ept *ept)
+{
+	return !list_empty(&ept->rxq) || rpc_ept_dead(ept);
+}
+
+/*
+ * Take the next message of at most cap bytes, waiting unless nonblock. A
+ * longer one stays queued (EMSGSIZE) and *need says how long it is. Queued
+ * messages are delivered even after the endpoint died; then EPIPE.
+ */
+static struct rpc_msg *rpc_ept_pop(struct rpc_ept *ept, size_t cap,
+				   bool nonblock, u32 *need)
+{
+	struct rpc_msg *msg;
+	int ret;
+
+	for (;;) {
+		spin_lock_irq(&ept->qlock);
+		msg = list_first_entry_or_null(&ept->rxq, struct rpc_msg, node);
+		if (msg && msg->len > cap) {
+			*need = msg->len;
+			msg = ERR_PTR(-EMSGSIZE);
+		} else if (msg) {
+			list_del(&msg->node);
+			ept->rxq_len--;
+		}
+		spin_unlock_irq(&ept->qlock);
+		if (msg)
+			return msg;
+		if (rpc_ept_dead(ept))
+			return ERR_PTR(-EPIPE);
+		if (nonblock)
+			return ERR_PTR(-EAGAIN);
+		ret = wait_event_interruptible(ept->wq, rpc_rx_ready(ept));
+		if (ret)
+			return ERR_PTR(ret);
+	}
+}
+
+/* Put back a message we could not copy out. */
+static void rpc_ept_unpop(struct rpc_ept *ept, struct rpc_msg *msg)
+{
+	spin_lock_irq(&ept->qlock);
+	list_add(&msg->node, &ept->rxq);
+	ept->rxq_len++;
+	spin_unlock_irq(&ept->qlock);
+}
+
+static int rpc_ept_trysend(struct rpc_ept *ept, u32 src, u32 dst, void *data,
+			   size_t len)
+{
+	int ret;
+
+	down_read(&ept->sem);
+	if (!ept->rpept) {
+		ret = -EPIPE;
+	} else if (dst == RPMSG_RPC_ADDR_ANY && ept->dst == RPMSG_RPC_ADDR_ANY) {
+		ret = ept->state == RPMSG_RPC_STATE_UNBOUND ? -EDESTADDRREQ :
+							      -ENOTCONN;
+	} else {
+		if (dst == RPMSG_RPC_ADDR_ANY)
+			dst = ept->dst;
+		if (src == RPMSG_RPC_ADDR_ANY || src == ept->src)
+			ret = rpmsg_trysendto(ept->rpept, data, len, dst);
+		else
+			ret = rpc_trysend_offchannel(ept->rpept, src, dst,
+						     data, len);
+	}
+	up_read(&ept->sem);
+	return ret;
+}
+
+static bool rpc_tx_ready(struct rpc_ept *ept)
+{
+	return !READ_ONCE(ept->tx_blocked) || rpc_ept_dead(ept);
+}
+
+/*
+ * Send one message. The transport's own blocking send is not used: it
+ * busy-loops with a signal pending and returns -ERESTARTSYS on timeout
+ * (6.1). We try, and wait here, interruptibly and at most tx_timeout_ms.
+ */
+static int rpc_ept_send(struct rpc_ept *ept, u32 src, u32 dst, void *data,
+			size_t len, bool nonblock)
+{
+	unsigned long deadline;
+	long left;
+	int ret;
+
+	if (len > ept->mtu)
+		return -EMSGSIZE;
+	deadline = jiffies + msecs_to_jiffies(READ_ONCE(ept->tx_timeout_ms));
+	for (;;) {
+		ret = rpc_ept_trysend(ept, src, dst, data, len);
+		if (ret != -ENOMEM && ret != -EAGAIN)
+			break;
+		spin_lock_irq(&ept->qlock);
+		ept->stats.tx_busy++;
+		spin_unlock_irq(&ept->qlock);
+		WRITE_ONCE(ept->tx_blocked, true);
+		if (nonblock)
+			return -EAGAIN;
+		left = (long)(deadline - jiffies);
+		if (left <= 0)
+			return -ETIMEDOUT;
+		left = min_t(long, left, msecs_to_jiffies(RPC_TX_RECHECK_MS));
+		left = wait_event_interruptible_timeout(ept->wq,
+							rpc_tx_ready(ept),
+							left);
+		if (left < 0)
+			return left;
+	}
+	if (ret)
+		return ret;
+	WRITE_ONCE(ept->tx_blocked, false);
+	return 0;
+}
+
+static void rpc_ept_count_tx(struct rpc_ept *ept, size_t len)
+{
+	spin_lock_irq(&ept->qlock);
+	ept->stats.tx_msgs++;
+	ept->stats.tx_bytes += len;
+	spin_unlock_irq(&ept->qlock);
+}
+
+static void rpc_ns_fill(struct rpc_ept *ept, struct rpmsg_device *rpdev,
+			struct rpmsg_ns_msg *nsm, u32 flags)
+{
+	memset(nsm, 0, sizeof(*nsm));
+	strscpy(nsm->name, ept->name, sizeof(nsm->name));
+	nsm->addr = cpu_to_rpmsg32(rpdev, ept->src);
+	nsm->flags = cpu_to_rpmsg32(rpdev, flags);
+}
+
+/* Name-service create for an ANNOUNCE endpoint: waits like a write. */
+int rpc_ept_announce(struct rpc_ept *ept)
+{
+	struct rpmsg_ns_msg nsm;
+
+	down_read(&ept->sem);
+	if (!ept->rpept) {
+		up_read(&ept->sem);
+		return -ENODEV;
+	}
+	rpc_ns_fill(ept, ept->rpept->rpdev, &nsm, RPMSG_NS_CREATE);
+	up_read(&ept->sem);
+	return rpc_ept_send(ept, RPMSG_RPC_ADDR_ANY, RPMSG_NS_ADDR, &nsm,
+			    sizeof(nsm), false);
+}
+
+static void rpc_tx_timer_fn(struct timer_list *t)
+{
+	struct rpc_ept *ept = from_timer(ept, t, tx_timer);
+
+	WRITE_ONCE(ept->tx_blocked, false);
+	wake_up_interruptible_poll(&ept->wq, EPOLLOUT | EPOLLWRNORM);
+}
+
+static void rpc_ept_purge(struct rpc_ept *ept)
+{
+	struct rpc_msg *msg, *tmp;
+
+	list_for_each_entry_safe(msg, tmp, &ept->rxq, node)
+		kfree(msg);
+	INIT_LIST_HEAD(&ept->rxq);
+	ept->rxq_len = 0;
+}
+
+static void rpc_ept_release(struct device *dev)
+{
+	struct rpc_ept *ept = container_of(dev, struct rpc_ept, dev);
+
+	rpc_timer_delete_sync(&ept->tx_timer);
+	rpc_ept_purge(ept);
+	if (ept->minor >= 0)
+		rpc_minor_put(ept->minor);
+	if (ept->index >= 0)
+		ida_free(&rpc_ept_ida, ept->index);
+	put_device(&ept->ctrl->dev);
+	kfree(ept);
+}
+
+/*
+ * The endpoint dies: no more sends or receives, waiters wake, the node
+ * goes. Called with ctrl->lock held, once (it leaves ctrl->epts).
+ */
+void rpc_ept_kill(struct rpc_ept *ept, bool remote_gone)
+{
+	struct rpmsg_endpoint *rpept;
+	struct rpmsg_ns_msg nsm;
+
+	lockdep_assert_held(&ept->ctrl->lock);
+	list_del_init(&ept->node);
+
+	down_write(&ept->sem);
+	rpept = ept->rpept;
+	ept->rpept = NULL;
+	WRITE_ONCE(ept->state, RPMSG_RPC_STATE_DEAD);
+	up_write(&ept->sem);
+
+	if (rpept) {
+		/* Best effort: the remote may have no buffer for it. */
+		if ((ept->flags & RPMSG_RPC_EPT_F_ANNOUNCE) && !remote_gone) {
+			rpc_ns_fill(ept, rpept->rpdev, &nsm, RPMSG_NS_DESTROY);
+			rpmsg_trysendto(rpept, &nsm, sizeof(nsm),
+					RPMSG_NS_ADDR);
+		}
+		/* After this the rx callback is not running and never will */
+		rpmsg_destroy_ept(rpept);
+	}
+	rpc_timer_delete_sync(&ept->tx_timer);
+	wake_up_interruptible_poll(&ept->wq, EPOLLIN | EPOLLOUT | EPOLLHUP);
+	if (ept->has_node)
+		cdev_device_del(&ept->cdev, &ept->dev);
+	put_device(&ept->dev);
+}
+
+/* Kill it unless someone already did. */
+void rpc_ept_destroy(struct rpc_ept *ept)
+{
+	struct rpc_ctrl *ctrl = ept->ctrl;
+
+	mutex_lock(&ctrl->lock);
+	if (!list_empty(&ept->node))
+		rpc_ept_kill(ept, false);
+	mutex_unlock(&ctrl->lock);
+}
+
+void rpc_ept_set_binding(struct rpc_ept *ept, struct rpmsg_device *chan,
+			 u32 dst, int state)
+{
+	down_write(&ept->sem);
+	if (ept->rpept) {
+		ept->chan = chan;
+		ept->dst = dst;
+		WRITE_ONCE(ept->state, state);
+	}
+	up_write(&ept->sem);
+	wake_up_interruptible_poll(&ept->wq, state == RPMSG_RPC_STATE_BOUND ?
+				   EPOLLOUT | EPOLLWRNORM : EPOLLHUP);
+}
+
+void rpc_ept_fill_info(struct rpc_ept *ept, struct rpmsg_rpc_ept_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	info->index = ept->index;
+	strscpy(info->name, ept->name, sizeof(info->name));
+	info->src = ept->src;
+	info->mtu = ept->mtu;
+	info->flags = ept->flags;
+	info->minor = ept->has_node ? ept->minor : RPMSG_RPC_ADDR_ANY;
+	info->tx_timeout_ms = READ_ONCE(ept->tx_timeout_ms);
+	down_read(&ept->sem);
+	info->dst = ept->dst;
+	info->state = ept->state;
+	up_read(&ept->sem);
+	spin_lock_irq(&ept->qlock);
+	info->rxq_limit = ept->rxq_limit;
+	spin_unlock_irq(&ept->qlock);
+}
+
+/* ---- file operations ---------------------------------------------------- */
+
+static int rpc_ept_open(struct inode *inode, struct file *filp)
+{
+	struct rpc_ept *ept = container_of(inode->i_cdev, struct rpc_ept, cdev);
+
+	get_device(&ept->dev);
+	filp->private_data = ept;
+	return stream_open(inode, filp);
+}
+
+static int rpc_ept_release_file(struct inode *inode, struct file *filp)
+{
+	struct rpc_ept *ept = filp->private_data;
+
+	/* An fd endpoint lives as long as its file. */
+	if (ept->flags & RPMSG_RPC_EPT_F_ANON)
+		rpc_ept_destroy(ept);
+	put_device(&ept->dev);
+	return 0;
+}
+
+static ssize_t rpc_ept_read(struct file *filp, char __user *buf, size_t count,
+			    loff_t *ppos)
+{
+	struct rpc_ept *ept = filp->private_data;
+	struct rpc_msg *msg;
+	ssize_t ret;
+	u32 need;
+
+	msg = rpc_ept_pop(ept, count, filp->f_flags & O_NONBLOCK, &need);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	if (copy_to_user(buf, msg->data, msg->len)) {
+		rpc_ept_unpop(ept, msg);
+		return -EFAULT;
+	}
+	ret = msg->len;
+	kfree(msg);
+	return ret;
+}
+
+static ssize_t rpc_ept_write(struct file *filp, const char __user *buf,
+			     size_t len, loff_t *ppos)
+{
+	struct rpc_ept *ept = filp->private_data;
+	void *kbuf;
+	int ret;
+
+	if (len > ept->mtu)
+		return -EMSGSIZE;
+	kbuf = memdup_user(buf, len);
+	if (IS_ERR(kbuf))
+		return PTR_ERR(kbuf);
+	ret = rpc_ept_send(ept, RPMSG_RPC_ADDR_ANY, RPMSG_RPC_ADDR_ANY, kbuf,
+			   len, filp->f_flags & O_NONBLOCK);
+	kfree(kbuf);
+	if (ret)
+		return ret;
+	rpc_ept_count_tx(ept, len);
+	return len;
+}
+
+static __poll_t rpc_ept_poll(struct file *filp, poll_table *wait)
+{
+	struct rpc_ept *ept = filp->private_data;
+	__poll_t mask = 0;
+	int state;
+
+	poll_wait(filp, &ept->wq, wait);
+	if (!list_empty(&ept->rxq))
+		mask |= EPOLLIN | EPOLLRDNORM;
+
+	down_read(&ept->sem);
+	state = ept->state;
+	if (state == RPMSG_RPC_STATE_DEAD || state == RPMSG_RPC_STATE_WITHDRAWN) {
+		mask |= EPOLLHUP;
+	} else if (state == RPMSG_RPC_STATE_WAITING) {
+		/* POLLOUT comes with the binding */
+	} else if (rpmsg_poll(ept->rpept, filp, wait) & EPOLLOUT) {
+		/* the transport knows (virtio only since 7.0) */
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	} else if (!READ_ONCE(ept->tx_blocked)) {
+		/* no transport poll, or it says no: our own estimate */
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	} else if (!timer_pending(&ept->tx_timer)) {
+		/* someone waits for POLLOUT: try again a little later */
+		mod_timer(&ept->tx_timer,
+			  jiffies + msecs_to_jiffies(RPC_TX_RECHECK_MS));
+	}
+	up_read(&ept->sem);
+	return mask;
+}
+
+static long rpc_ept_info(struct rpc_ept *ept, unsigned int cmd,
+			 void __user *arg)
+{
+	struct rpmsg_rpc_ept_info info;
+	int ret;
+
+	ret = rpc_copy_in(&info, sizeof(info), RPMSG_RPC_EPT_INFO_SIZE_VER0,
+			  cmd, arg);
+	if (ret)
+		return ret;
+	rpc_ept_fill_info(ept, &info);
+	info.size = _IOC_SIZE(cmd);
+	if (copy_to_user(arg, &info, min_t(size_t, sizeof(info), info.size)))
+		return -EFAULT;
+	return 0;
+}
+
+static long rpc_ept_stats(struct rpc_ept *ept, unsigned int cmd,
+			  void __user *arg)
+{
+	struct rpmsg_rpc_ept_stats st;
+	int ret;
+
+	ret = rpc_copy_in(&st, sizeof(st), RPMSG_RPC_EPT_STATS_SIZE_VER0, cmd,
+			  arg);
+	if (ret)
+		return ret;
+	spin_lock_irq(&ept->qlock);
+	st = ept->stats;
+	st.rxq_depth = ept->rxq_len;
+	st.rxq_limit = ept->rxq_limit;
+	spin_unlock_irq(&ept->qlock);
+	st.size = _IOC_SIZE(cmd);
+	st.reserved = 0;
+	if (copy_to_user(arg, &st, min_t(size_t, sizeof(st), st.size)))
+		return -EFAULT;
+	return 0;
+}
+
+static long rpc_ept_set_dst(struct rpc_ept *ept, u32 __user *arg)
+{
+	u32 dst;
+	int ret = 0;
+
+	if (get_user(dst, arg))
+		return -EFAULT;
+	if (ept->flags & RPMSG_RPC_EPT_F_BIND_BY_NAME)
+		return -EBUSY;
+	down_write(&ept->sem);
+	if (!ept->rpept) {
+		ret = -EPIPE;
+	} else {
+		ept->dst = dst;
+		WRITE_ONCE(ept->state, dst == RPMSG_RPC_ADDR_ANY ?
+			   RPMSG_RPC_STATE_UNBOUND : RPMSG_RPC_STATE_BOUND);
+	}
+	up_write(&ept->sem);
+	wake_up_interruptible_poll(&ept->wq, EPOLLOUT | EPOLLWRNORM);
+	return ret;
+}
+
+static long rpc_ept_set_rxq_limit(struct rpc_ept *ept, u32 __user *arg)
+{
+	u32 limit;
+
+	if (get_user(limit, arg))
+		return -EFAULT;
+	if (!limit || limit > RPMSG_RPC_RXQ_MAX)
+		return -EINVAL;
+	spin_lock_irq(&ept->qlock);
+	ept->rxq_limit = limit;
+	spin_unlock_irq(&ept->qlock);
+	return 0;
+}
+
+static long rpc_ept_set_tx_timeout(struct rpc_ept *ept, u32 __user *arg)
+{
+	u32 ms;
+
+	if (get_user(ms, arg))
+		return -EFAULT;
+	if (ms > RPMSG_RPC_TX_TIMEOUT_MAX)
+		return -EINVAL;
+	WRITE_ONCE(ept->tx_timeout_ms, ms);
+	return 0;
+}
+
+static long rpc_ept_send_ioctl(struct rpc_ept *ept, struct file *filp,
+			       unsigned int cmd, void __user *arg)
+{
+	struct rpmsg_rpc_send req;
+	void *kbuf;
+	int ret;
+
+	ret = rpc_copy_in(&req, sizeof(req), RPMSG_RPC_SEND_SIZE_VER0, cmd, arg);
+	if (ret)
+		return ret;
+	if (req.reserved || (req.flags & ~RPMSG_RPC_F_NONBLOCK))
+		return -EINVAL;
+	if (req.len > ept->mtu)
+		return -EMSGSIZE;
+	kbuf = memdup_user(u64_to_user_ptr(req.buf), req.len);
+	if (IS_ERR(kbuf))
+		return PTR_ERR(kbuf);
+	ret = rpc_ept_send(ept, req.src, req.dst, kbuf, req.len,
+			   (filp->f_flags & O_NONBLOCK) ||
+			   (req.flags & RPMSG_RPC_F_NONBLOCK));
+	kfree(kbuf);
+	if (!ret)
+		rpc_ept_count_tx(ept, req.len);
+	return ret;
+}
+
+static int rpc_batch_in(struct rpmsg_rpc_batch *req, unsigned int cmd,
+			void __user *arg)
+{
+	int ret;
+
+	ret = rpc_copy_in(req, sizeof(*req), RPMSG_RPC_BATCH_SIZE_VER0, cmd,
+			  arg);
+	if (ret)
+		return ret;
+	if ((req->flags & ~RPMSG_RPC_F_NONBLOCK) || !req->count ||
+	    req->count > RPMSG_RPC_BATCH_MAX ||
+	    req->msg_size != sizeof(struct rpmsg_rpc_msg))
+		return -EINVAL;
+	return 0;
+}
+
+static long rpc_ept_send_batch(struct rpc_ept *ept, struct file *filp,
+			       unsigned int cmd, void __user *arg)
+{
+	struct rpmsg_rpc_msg __user *umsgs;
+	struct rpmsg_rpc_batch req;
+	struct rpmsg_rpc_msg m;
+	bool nonblock;
+	void *kbuf;
+	u32 i;
+	int ret;
+
+	ret = rpc_batch_in(&req, cmd, arg);
+	if (ret)
+		return ret;
+	nonblock = (filp->f_flags & O_NONBLOCK) ||
+		   (req.flags & RPMSG_RPC_F_NONBLOCK);
+	umsgs = u64_to_user_ptr(req.msgs);
+	kbuf = kmalloc(ept->mtu ? ept->mtu : 1, GFP_KERNEL);
+	if (!kbuf)
+		return -ENOMEM;
+
+	for (i = 0; i < req.count; i++) {
+		if (copy_from_user(&m, &umsgs[i], sizeof(m))) {
+			ret = -EFAULT;
+			break;
+		}
+		if (m.flags) {
+			ret = -EINVAL;
+			break;
+		}
+		if (m.len > ept->mtu) {
+			ret = -EMSGSIZE;
+			break;
+		}
+		if (copy_from_user(kbuf, u64_to_user_ptr(m.buf), m.len)) {
+			ret = -EFAULT;
+			break;
+		}
+		ret = rpc_ept_send(ept, m.src, m.dst, kbuf, m.len, nonblock);
+		if (ret)
+			break;
+		rpc_ept_count_tx(ept, m.len);
+	}
+	kfree(kbuf);
+	return i ? i : ret;
+}
+
+static long rpc_ept_recv_batch(struct rpc_ept *ept, struct file *filp,
+			       unsigned int cmd, void __user *arg)
+{
+	struct rpmsg_rpc_msg __user *umsgs;
+	struct rpmsg_rpc_batch req;
+	struct rpmsg_rpc_msg m;
+	struct rpc_msg *msg;
+	bool nonblock;
+	u32 i, need;
+	int ret;
+
+	ret = rpc_batch_in(&req, cmd, arg);
+	if (ret)
+		return ret;
+	nonblock = (filp->f_flags & O_NONBLOCK) ||
+		   (req.flags & RPMSG_RPC_F_NONBLOCK);
+	umsgs = u64_to_user_ptr(req.msgs);
+
+	for (i = 0; i < req.count; i++) {
+		if (copy_from_user(&m, &umsgs[i], sizeof(m))) {
+			ret = -EFAULT;
+			break;
+		}
+		/* only the first one waits */
+		msg = rpc_ept_pop(ept, m.len, nonblock || i, &need);
+		if (IS_ERR(msg)) {
+			ret = PTR_ERR(msg);
+			if (ret == -EMSGSIZE && !i &&
+			    put_user(need, &umsgs[i].len))
+				ret = -EFAULT;
+			break;
+		}
+		m.len = msg->len;
+		m.src = msg->src;
+		m.dst = ept->src;
+		m.flags = msg->drops ? RPMSG_RPC_MSG_F_DROPS : 0;
+		if (copy_to_user(u64_to_user_ptr(m.buf), msg->data, msg->len) ||
+		    copy_to_user(&umsgs[i], &m, sizeof(m))) {
+			rpc_ept_unpop(ept, msg);
+			ret = -EFAULT;
+			break;
+		}
+		kfree(msg);
+	}
+	return i ? i : ret;
+}
+
+static long rpc_ept_ioctl(struct file *filp, unsigned int cmd,
+			  unsigned long arg)
+{
+	struct rpc_ept *ept = filp->private_data;
+	void __user *uarg = (void __user *)arg;
+	struct rpc_msg *msg;
+	int len;
+
+	switch (cmd) {
+	case FIONREAD:
+		spin_lock_irq(&ept->qlock);
+		msg = list_first_entry_or_null(&ept->rxq, struct rpc_msg, node);
+		len = msg ? msg->len : 0;
+		spin_unlock_irq(&ept->qlock);
+		return put_user(len, (int __user *)uarg);
+	case RPMSG_DESTROY_EPT_IOCTL:
+		/* upstream rpmsg_char's, on the endpoint itself */
+		if (list_empty(&ept->node))
+			return -ENOENT;
+		rpc_ept_destroy(ept);
+		return 0;
+	case RPMSG_RPC_EPT_SET_DST:
+		return rpc_ept_set_dst(ept, uarg);
+	case RPMSG_RPC_EPT_SET_RXQ_LIMIT:
+		return rpc_ept_set_rxq_limit(ept, uarg);
+	case RPMSG_RPC_EPT_SET_TX_TIMEOUT:
+		return rpc_ept_set_tx_timeout(ept, uarg);
+	}
+
+	if (_IOC_TYPE(cmd) != RPMSG_RPC_IOC_MAGIC)
+		return -ENOTTY;
+	switch (RPC_IOC_NOSIZE(cmd)) {
+	case RPC_IOC_NOSIZE(RPMSG_RPC_EPT_INFO):
+		return rpc_ept_info(ept, cmd, uarg);
+	case RPC_IOC_NOSIZE(RPMSG_RPC_EPT_STATS):
+		return rpc_ept_stats(ept, cmd, uarg);
+	case RPC_IOC_NOSIZE(RPMSG_RPC_EPT_SEND):
+		return rpc_ept_send_ioctl(ept, filp, cmd, uarg);
+	case RPC_IOC_NOSIZE(RPMSG_RPC_EPT_SEND_BATCH):
+		return rpc_ept_send_batch(ept, filp, cmd, uarg);
+	case RPC_IOC_NOSIZE(RPMSG_RPC_EPT_RECV_BATCH):
+		return rpc_ept_recv_batch(ept, filp, cmd, uarg);
+	}
+	return -ENOTTY;
+}
+
+static const struct file_operations rpc_ept_fops = {
+	.owner = THIS_MODULE,
+	.open = rpc_ept_open,
+	.release = rpc_ept_release_file,
+	.read = rpc_ept_read,
+	.write = rpc_ept_write,
+	.poll = rpc_ept_poll,
+	.unlocked_ioctl = rpc_ept_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+/* A file for an anonymous endpoint; it takes its own reference. */
+struct file *rpc_ept_file(struct rpc_ept *ept, bool nonblock)
+{
+	struct file *file;
+
+	get_device(&ept->dev);
+	file = anon_inode_getfile("[rpmsg_rpc]", &rpc_ept_fops, ept,
+				  O_RDWR | (nonblock ? O_NONBLOCK : 0));
+	if (IS_ERR(file))
+		put_device(&ept->dev);
+	return file;
+}
+
+/* ---- sysfs ------------------------------------------------------------ */
+
+static struct rpc_ept *dev_to_ept(struct device *dev)
+{
+	return container_of(dev, struct rpc_ept, dev);
+}
+
+static ssize_t name_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%s\n", dev_to_ept(dev)->name);
+}
+static DEVICE_ATTR_RO(name);
+
+/* dst changes at run time; the others are fixed at creation */
+#define RPC_EPT_ATTR(field)						\
+static ssize_t field##_show(struct device *dev,				\
+			    struct device_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%u\n", READ_ONCE(dev_to_ept(dev)->field)); \
+}									\
+static DEVICE_ATTR_RO(field)
+
+RPC_EPT_ATTR(src);
+RPC_EPT_ATTR(dst);
+RPC_EPT_ATTR(mtu);
+
+static ssize_t state_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	static const char * const names[] = {
+		[RPMSG_RPC_STATE_UNBOUND] = "unbound",
+		[RPMSG_RPC_STATE_BOUND] = "bound",
+		[RPMSG_RPC_STATE_WAITING] = "waiting",
+		[RPMSG_RPC_STATE_WITHDRAWN] = "withdrawn",
+		[RPMSG_RPC_STATE_DEAD] = "dead",
+	};
+
+	return sysfs_emit(buf, "%s\n", names[READ_ONCE(dev_to_ept(dev)->state)]);
+}
+static DEVICE_ATTR_RO(state);
+
+static ssize_t remote_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%s\n", dev_to_ept(dev)->ctrl->remote);
+}
+static DEVICE_ATTR_RO(remote);
+
+static struct attribute *rpc_ept_attrs[] = {
+	&dev_attr_name.attr,
+	&dev_attr_src.attr,
+	&dev_attr_dst.attr,
+	&dev_attr_mtu.attr,
+	&dev_attr_state.attr,
+	&dev_attr_remote.attr,
+	NULL,
+};
+
+static const struct attribute_group rpc_ept_group = {
+	.attrs = rpc_ept_attrs,
+};
+
+static ssize_t rpc_stat_show(struct device *dev, char *buf, size_t off)
+{
+	struct rpc_ept *ept = dev_to_ept(dev);
+	u64 val;
+
+	spin_lock_irq(&ept->qlock);
+	if (off == offsetof(struct rpmsg_rpc_ept_stats, rxq_depth))
+		val = ept->rxq_len;
+	else if (off == offsetof(struct rpmsg_rpc_ept_stats, rxq_limit))
+		val = ept->rxq_limit;
+	else
+		val = *(u64 *)((u8 *)&ept->stats + off);
+	spin_unlock_irq(&ept->qlock);
+	return sysfs_emit(buf, "%llu\n", val);
+}
+
+#define RPC_STAT_ATTR(field)						\
+static ssize_t field##_show(struct device *dev,				\
+			    struct device_attribute *attr, char *buf)	\
+{									\
+	return rpc_stat_show(dev, buf,					\
+			     offsetof(struct rpmsg_rpc_ept_stats, field)); \
+}									\
+static DEVICE_ATTR_RO(field)
+
+RPC_STAT_ATTR(rx_msgs);
+RPC_STAT_ATTR(rx_bytes);
+RPC_STAT_ATTR(rx_drops);
+RPC_STAT_ATTR(tx_msgs);
+RPC_STAT_ATTR(tx_bytes);
+RPC_STAT_ATTR(tx_busy);
+RPC_STAT_ATTR(rxq_depth);
+RPC_STAT_ATTR(rxq_limit);
+
+static struct attribute *rpc_ept_stat_attrs[] = {
+	&dev_attr_rx_msgs.attr,
+	&dev_attr_rx_bytes.attr,
+	&dev_attr_rx_drops.attr,
+	&dev_attr_tx_msgs.attr,
+	&dev_attr_tx_bytes.attr,
+	&dev_attr_tx_busy.attr,
+	&dev_attr_rxq_depth.attr,
+	&dev_attr_rxq_limit.attr,
+	NULL,
+};
+
+static const struct attribute_group rpc_ept_stat_group = {
+	.name = "statistics",
+	.attrs = rpc_ept_stat_attrs,
+};
+
+static const struct attribute_group *rpc_ept_groups[] = {
+	&rpc_ept_group,
+	&rpc_ept_stat_group,
+	NULL,
+};
+
+static const struct device_type rpc_ept_type = {
+	.name = "rpmsg_rpc_ept",
+	.groups = rpc_ept_groups,
+};
+
+/* ---- creation ----------------------------------------------------------- */
+
+static int rpc_ept_initial_state(const struct rpmsg_rpc_ept_create *req)
+{
+	if (req->flags & RPMSG_RPC_EPT_F_BIND_BY_NAME)
+		return RPMSG_RPC_STATE_WAITING;
+	return req->dst == RPMSG_RPC_ADDR_ANY ? RPMSG_RPC_STATE_UNBOUND :
+						RPMSG_RPC_STATE_BOUND;
+}
+
+/*
+ * A live endpoint on ctrl->epts (whose reference the list holds). Called
+ * with ctrl->lock held and ctrl->anchor set.
+ */
+struct rpc_ept *rpc_ept_create(struct rpc_ctrl *ctrl,
+			       const struct rpmsg_rpc_ept_create *req,
+			       bool node)
+{
+	struct rpmsg_channel_info chinfo = {};
+	struct rpmsg_endpoint *rpept;
+	struct rpc_ept *ept;
+	ssize_t mtu;
+	int ret;
+
+	lockdep_assert_held(&ctrl->lock);
+	ept = kzalloc(sizeof(*ept), GFP_KERNEL);
+	if (!ept)
+		return ERR_PTR(-ENOMEM);
+	init_rwsem(&ept->sem);
+	spin_lock_init(&ept->qlock);
+	INIT_LIST_HEAD(&ept->rxq);
+	INIT_LIST_HEAD(&ept->node);
+	init_waitqueue_head(&ept->wq);
+	timer_setup(&ept->tx_timer, rpc_tx_timer_fn, 0);
+	ept->index = -1;
+	ept->minor = -1;
+	ept->has_node = node;
+	ept->flags = req->flags & (RPMSG_RPC_EPT_F_ANNOUNCE |
+				   RPMSG_RPC_EPT_F_BIND_BY_NAME);
+	if (!node)
+		ept->flags |= RPMSG_RPC_EPT_F_ANON;
+	strscpy(ept->name, req->name, sizeof(ept->name));
+	ept->dst = req->dst;
+	ept->state = rpc_ept_initial_state(req);
+	ept->rxq_limit = RPMSG_RPC_RXQ_DEFAULT;
+	ept->tx_timeout_ms = RPMSG_RPC_TX_TIMEOUT_DEFAULT;
+	ept->ctrl = ctrl;
+	get_device(&ctrl->dev);
+
+	device_initialize(&ept->dev);
+	ept->dev.release = rpc_ept_release;
+	ept->dev.class = &rpc_class;
+	ept->dev.type = &rpc_ept_type;
+	ept->dev.parent = &ctrl->dev;
+
+	ret = ida_alloc(&rpc_ept_ida, GFP_KERNEL);
+	if (ret < 0)
+		goto err_put;
+	ept->index = ret;
+	ret = dev_set_name(&ept->dev, "rpmsg_rpc%d", ept->index);
+	if (ret)
+		goto err_put;
+	if (node) {
+		ret = rpc_minor_get();
+		if (ret < 0)
+			goto err_put;
+		ept->minor = ret;
+		ept->dev.devt = MKDEV(MAJOR(rpc_devt), ept->minor);
+	}
+
+	strscpy(chinfo.name, req->name, sizeof(chinfo.name));
+	chinfo.src = req->src;
+	chinfo.dst = req->dst;
+	rpept = rpmsg_create_ept(ctrl->anchor, rpc_ept_rx, ept, chinfo);
+	if (!rpept) {
+		/* the transport only says "no": a taken address is likeliest */
+		ret = req->src == RPMSG_RPC_ADDR_ANY ? -ENOMEM : -EADDRINUSE;
+		goto err_put;
+	}
+	mtu = rpmsg_get_mtu(rpept);
+	if (mtu < 0) {
+		ret = mtu;
+		goto err_destroy;
+	}
+	ept->mtu = mtu;
+	ept->src = rpept->addr;
+	ept->rpept = rpept;
+
+	if (node) {
+		cdev_init(&ept->cdev, &rpc_ept_fops);
+		ept->cdev.owner = THIS_MODULE;
+		ret = cdev_device_add(&ept->cdev, &ept->dev);
+		if (ret)
+			goto err_destroy;
+	}
+	list_add_tail(&ept->node, &ctrl->epts);
+	if (ept->flags & RPMSG_RPC_EPT_F_BIND_BY_NAME)
+		rpc_ns_bind_new(ctrl, ept);
+	return ept;
+
+err_destroy:
+	ept->rpept = NULL;
+	rpmsg_destroy_ept(rpept);
+err_put:
+	put_device(&ept->dev);
+	return ERR_PTR(ret);
+}

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * rpmsg_rpc internals shared by main.c, ctrl.c, ept.c and ns.c.
+ * Copyright (c) 2026 The rpmsg-rpc authors
+ */
+#ifndef RPMSG_RPC_INTERNAL_H
+#define RPMSG_RPC_INTERNAL_H
+
+#include <linux/cdev.h>
+#include <linux/device.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rpmsg.h>
+#include <linux/rwsem.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <linux/wait.h>
+#include <linux/rpmsg_rpc.h>
+
+#define RPC_MAX_MINORS	4096
+
+/* The ioctl number without its size bits: structs may grow */
+#define RPC_IOC_NOSIZE(cmd)	((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
+
+/**
+ * struct rpc_ctrl - one remote processor, and its control node
+ * @dev:	the rpmsg_rpc_ctrlN device; the memory lives until its release
+ * @cdev:	the character device
+ * @index:	N of rpmsg_rpc_ctrlN
+ * @minor:	minor number of the node
+ * @remote:	remoteproc name (or transport device name), for sysfs and udev
+ * @rproc:	remoteproc device name ("remoteprocN"), empty if none
+ * @device:	transport device name ("virtioN")
+ * @parent:	transport device, compared with rpmsg devices' parent only
+ *		while @node is on rpc_ctrls (never dereferenced)
+ * @node:	entry in rpc_ctrls, protected by rpc_lock
+ * @lock:	protects @anchor, @epts and @chans
+ * @anchor:	rpmsg device we create endpoints on; NULL once the remote is
+ *		gone. Reference held while non-NULL.
+ * @epts:	live endpoints (struct rpc_ept.node)
+ * @chans:	channels the remote announced (struct rpc_chan.node)
+ */
+struct rpc_ctrl {
+	struct device dev;
+	struct cdev cdev;
+	int index;
+	int minor;
+	char remote[RPMSG_RPC_NAME_SIZE];
+	char rproc[RPMSG_RPC_NAME_SIZE];
+	char device[RPMSG_RPC_NAME_SIZE];
+	struct device *parent;
+	struct list_head node;
+
+	struct mutex lock;		/* see above */
+	struct rpmsg_device *anchor;
+	struct list_head epts;
+	struct list_head chans;
+};
+
+/**
+ * struct rpc_chan - a channel device seen on the remote's rpmsg bus
+ * @node:	entry in rpc_ctrl.chans
+ * @rpdev:	the channel device, compared only (never dereferenced)
+ * @name:	channel name
+ * @addr:	the remote's address for it
+ */
+struct rpc_chan {
+	struct list_head node;
+	struct rpmsg_device *rpdev;
+	char name[RPMSG_RPC_NAME_SIZE];
+	u32 addr;
+};
+
+/**
+ * struct rpc_ept - one endpoint, with or without a device node
+ * @dev:	device (added only if the endpoint has a node); holds the memory
+ * @cdev:	character device, if @has_node
+ * @ctrl:	the remote; counted reference
+ * @index:	N of rpmsg_rpcN
+ * @minor:	minor number, -1 without a node
+ * @has_node:	the endpoint has /dev/rpmsg_rpcN
+ * @flags:	RPMSG_RPC_EPT_F_* given at creation
+ * @name:	endpoint name
+ * @node:	entry in ctrl->epts while alive, protected by ctrl->lock
+ * @sem:	write side: changing @rpept, @dst, @state, @chan; read side:
+ *		using @rpept to send
+ * @rpept:	the rpmsg endpoint; NULL once dead
+ * @src:	our address (fixed at creation)
+ * @dst:	default destination, RPMSG_RPC_ADDR_ANY if none
+ * @state:	RPMSG_RPC_STATE_*; written under @sem, read locklessly by poll
+ * @chan:	rpdev of the channel a BIND_BY_NAME endpoint is bound to
+ * @mtu:	largest payload
+ * @tx_timeout_ms: bound of a blocking send
+ * @wq:		readers, writers and pollers wait here
+ * @tx_blocked:	the last send found no free buffer; cleared by a successful
+ *		send or by @tx_timer
+ * @tx_timer:	re-check timer, armed by poll while @tx_blocked: the
+ *		transport gives no "buffer free" event
+ * @qlock:	protects the rx queue and statistics below; taken in the rx
+ *		callback (any context)
+ * @rxq:	received messages (struct rpc_msg)
+ * @rxq_len:	messages in @rxq
+ * @rxq_limit:	bound of @rxq_len
+ * @drop_pending: a message was dropped since the last queued one
+ * @stats:	counters (uapi layout, size/depth fields unused)
+ */
+struct rpc_ept {
+	struct device dev;
+	struct cdev cdev;
+	struct rpc_ctrl *ctrl;
+	int index;
+	int minor;
+	bool has_node;
+	u32 flags;
+	char name[RPMSG_RPC_NAME_SIZE];
+	struct list_head node;
+
+	struct rw_semaphore sem;
+	struct rpmsg_endpoint *rpept;
+	u32 src;
+	u32 dst;
+	int state;
+	struct rpmsg_device *chan;
+	u32 mtu;
+	u32 tx_timeout_ms;
+
+	wait_queue_head_t wq;
+	bool tx_blocked;
+	struct timer_list tx_timer;
+
+	spinlock_t qlock;		/* see above */
+	struct list_head rxq;
+	u32 rxq_len;
+	u32 rxq_limit;
+	bool drop_pending;
+	struct rpmsg_rpc_ept_stats stats;
+};
+
+static inline struct rpmsg_device *rpc_to_rpdev(struct device *dev)
+{
+	return container_of(dev, struct rpmsg_device, dev);
+}
+
+/* main.c */
+extern struct mutex rpc_lock;
+extern struct class rpc_class;
+extern dev_t rpc_devt;
+int rpc_minor_get(void);
+void rpc_minor_put(int minor);
+int rpc_copy_in(void *kbuf, size_t ksize, size_t ver0, unsigned int cmd,
+		void __user *arg);
+
+/* ctrl.c */
+struct rpc_ctrl *rpc_ctrl_find(struct device *parent);
+struct rpc_ctrl *rpc_ctrl_first(void);
+int rpc_ctrl_add(struct rpmsg_device *anchor);
+void rpc_ctrl_remove(struct rpc_ctrl *ctrl);
+
+/* ept.c */
+struct rpc_ept *rpc_ept_create(struct rpc_ctrl *ctrl,
+			       const struct rpmsg_rpc_ept_create *req,
+			       bool node);
+void rpc_ept_kill(struct rpc_ept *ept, bool remote_gone);
+void rpc_ept_destroy(struct rpc_ept *ept);
+struct file *rpc_ept_file(struct rpc_ept *ept, bool nonblock);
+void rpc_ept_fill_info(struct rpc_ept *ept, struct rpmsg_rpc_ept_info *info);
+int rpc_ept_announce(struct rpc_ept *ept);
+void rpc_ept_set_binding(struct rpc_ept *ept, struct rpmsg_device *chan,
+			 u32 dst, int state);
+
+/* ns.c */
+void rpc_ns_add(struct rpc_ctrl *ctrl, struct rpmsg_device *rpdev);
+void rpc_ns_del(struct rpc_ctrl *ctrl, struct rpmsg_device *rpdev);
+void rpc_ns_bind_new(struct rpc_ctrl *ctrl, struct rpc_ept *ept);
+void rpc_ns_flush(struct rpc_ctrl *ctrl);
+bool rpc_is_channel(struct rpmsg_device *rpdev);
+
+#endif /* RPMSG_RPC_INTERNAL_H */
