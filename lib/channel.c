@@ -277,7 +277,7 @@ static void *poll_thread(void *arg)
 	for (;;) {
 		struct pollfd pfd[2] = { { .fd = ch->wake_fd, .events = POLLIN } };
 		uint64_t next = rpc_call_expire(ch), now;
-		int timeout = -1, tfd, wfd;
+		int timeout = -1, tfd, wfd, retry, n;
 		bool closing;
 
 		pthread_mutex_lock(&ch->lock);
@@ -293,7 +293,11 @@ static void *poll_thread(void *arg)
 			now = rpc_now_ns();
 			timeout = next <= now ? 0 : (int)((next - now + 999999) / 1000000);
 		}
-		if (poll(pfd, 2, timeout) < 0)
+		retry = tfd < 0 ? ch->tp->retry_ms : 0;
+		if (retry > 0 && (timeout < 0 || retry < timeout))
+			timeout = retry;
+		n = poll(pfd, 2, timeout);
+		if (n < 0)
 			continue;
 		if (pfd[0].revents & POLLIN) {
 			uint64_t v;
@@ -308,6 +312,8 @@ static void *poll_thread(void *arg)
 			link_down(ch);
 		else if (wfd >= 0 && pfd[1].revents) {
 			ch->tp->ops->watch_drain(ch->tp);
+			try_connect(ch);
+		} else if (tfd < 0 && retry > 0 && n == 0) {
 			try_connect(ch);
 		}
 	}
@@ -378,15 +384,17 @@ static int wait_first_connect(struct alp_rpc_channel *ch, uint32_t timeout_ms)
 		uint64_t now = rpc_now_ns();
 		int wait_ms;
 
-		if (rc != -EAGAIN && rc != -ENOENT && rc != -ECONNREFUSED && rc != -ENODEV)
+		if (rc != -EAGAIN)	/* backends say -EAGAIN for "not there yet" */
 			return rc;
 		pfd.fd = ch->tp->ops->watch_fd(ch->tp);
-		if (pfd.fd < 0)
+		if (pfd.fd < 0 && ch->tp->retry_ms <= 0)
 			return rc;
 		if (timeout_ms != UINT32_MAX && now >= deadline)
 			return -ETIMEDOUT;
 		wait_ms = timeout_ms == UINT32_MAX ? -1 :
 			  (int)((deadline - now + 999999) / 1000000);
+		if (ch->tp->retry_ms > 0 && (wait_ms < 0 || ch->tp->retry_ms < wait_ms))
+			wait_ms = ch->tp->retry_ms;
 		if (poll(&pfd, 1, wait_ms) < 0 && errno != EINTR)
 			return -errno;
 		if (pfd.revents)

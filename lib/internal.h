@@ -55,6 +55,8 @@ struct rpc_transport {
 	int fd;			/* connected message fd, -1 when down */
 	size_t mtu;		/* largest message, framing included */
 	bool is_socket;		/* use send/recv (MSG_TRUNC tells the real size) */
+	int retry_ms;		/* set by a failed connect(): retry after this long even
+				 * without a watch event (0: only on events) */
 	char name[ALP_RPC_METHOD_MAX_LEN];
 	uint32_t src, dst;
 	struct rpc_udev_watch *udev;	/* rpmsg backends: node add/remove events */

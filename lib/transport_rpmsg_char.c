@@ -31,8 +31,12 @@ static int open_ept(struct rpc_transport *t, const char *node)
 {
 	int rc = rpc_check_chardev(node, "rpmsg"), fd;
 
+	if (rc == -ENOENT)
+		return -EAGAIN;
+	if (rc == -ENOTTY || rc == -ENODEV)
+		return -EINVAL;	/* exists, but is not an rpmsg char device */
 	if (rc)
-		return rc == -ENOENT ? -EAGAIN : rc;
+		return rc;
 	fd = open(node, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT || errno == ENODEV || errno == ENXIO ? -EAGAIN : -errno;

@@ -7,8 +7,9 @@
  *
  * Reconnection: a listener waits on its listening socket for the next peer;
  * a path client watches the socket's directory with inotify (a restarted
- * server re-creates the socket file); an abstract client cannot watch and
- * stays down.
+ * server re-creates the socket file). A socket that exists but refuses
+ * (bound and not yet listening, or left behind by a dead server) and an
+ * abstract name (nothing to watch) are retried every UNIX_RETRY_MS instead.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,6 +24,8 @@
 #include <unistd.h>
 
 #include "internal.h"
+
+#define UNIX_RETRY_MS 100
 
 struct unix_priv {
 	struct sockaddr_un addr;
@@ -50,8 +53,10 @@ static int unix_connect(struct rpc_transport *t)
 			int err = errno;
 
 			close(fd);
+			t->retry_ms = err == ECONNREFUSED || u->abstract ? UNIX_RETRY_MS : 0;
 			return err == ENOENT || err == ECONNREFUSED ? -EAGAIN : -err;
 		}
+		t->retry_ms = 0;
 	}
 	t->fd = fd;
 	return 0;

@@ -1,0 +1,5 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Copyright (c) 2026 The rpmsg-rpc authors
+# The library's sources, shared by lib/Makefile and the test builds.
+LIBRPC_SRCS := codec.c error.c channel.c call.c server.c discovery.c transport.c \
+	transport_unix.c transport_rpmsg_char.c transport_rpmsg_rpc.c

@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * lib/call.c: synchronous and asynchronous calls, id matching, statuses,
+ * timeouts, duplicate/unknown replies, text-call serialisation, concurrency,
+ * close and link loss while calls are blocked, calls from callbacks.
+ * Copyright (c) 2026 The rpmsg-rpc authors
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+struct caller {
+	alp_rpc_channel_t *ch;
+	const char *method;
+	uint32_t timeout;
+	alp_status_t rc;
+	char resp[64];
+	size_t len;
+	atomic_int done;
+};
+
+static void *call_thread(void *arg)
+{
+	struct caller *c = arg;
+
+	c->len = sizeof(c->resp);
+	c->rc = alp_rpc_call(c->ch, c->method, "q", 1, c->resp, &c->len, c->timeout);
+	c->done = 1;
+	return NULL;
+}
+
+START_TEST(call_matches_reply_by_id)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
+	struct caller c = { .ch = ch, .method = "add", .timeout = T_WAIT_MS };
+	struct alp_rpc_frame f;
+	uint8_t buf[600];
+	pthread_t t;
+
+	ck_assert_int_eq(pthread_create(&t, NULL, call_thread, &c), 0);
+	t_recv_frame(peer, buf, sizeof(buf), &f);
+	ck_assert_int_eq(f.kind, ALP_RPC_KIND_REQUEST);
+	ck_assert_str_eq(f.method, "add");
+	ck_assert_uint_ne(f.request_id, 0);
+	ck_assert_uint_eq(f.payload_len, 1);
+	/* A reply for another id first: counted, caller keeps waiting. */
+	t_send_call(peer, ALP_RPC_KIND_REPLY, 0, f.request_id + 1, "add", "zz", 2);
+	ck_assert(T_WAIT_STAT(ch, rx_unmatched_reply, 1));
+	ck_assert_int_eq(c.done, 0);
+	t_send_call(peer, ALP_RPC_KIND_REPLY, 0, f.request_id, NULL, "sum", 3);
+	/* Duplicate reply: counted, harmless. */
+	t_send_call(peer, ALP_RPC_KIND_REPLY, 0, f.request_id, NULL, "sum", 3);
+	pthread_join(t, NULL);
+	ck_assert_int_eq(c.rc, ALP_OK);
+	ck_assert_uint_eq(c.len, 3);
+	ck_assert_int_eq(memcmp(c.resp, "sum", 3), 0);
+	ck_assert(T_WAIT_STAT(ch, rx_unmatched_reply, 2));
+	ck_assert_uint_eq(T_STAT(ch, calls_ok), 1);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
+static void *replier(void *arg)
+{
+	int peer = *(int *)arg;
+	uint8_t buf[600];
+	struct alp_rpc_frame f;
+	const char *body = "0123456789";
+
+	t_recv_frame(peer, buf, sizeof(buf), &f);
+	t_send_call(peer, ALP_RPC_KIND_REPLY, 0, f.request_id, NULL, body, 10);
+	return NULL;
+}
+
+START_TEST(resp_buffer_rules)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
+	char small[4];
+	size_t len = 4;
+	pthread_t t;
+
+	ck_assert_int_eq(alp_rpc_call(ch, "m", NULL, 0, small, NULL, 10), ALP_ERR_INVAL);
+	ck_assert_int_eq(alp_rpc_call(ch, "m", NULL, 0, NULL, &len, 10), ALP_ERR_INVAL);
+	ck_assert_int_eq(alp_rpc_call(ch, "m", NULL, 3, NULL, NULL, 10), ALP_ERR_INVAL);
+	ck_assert_int_eq(alp_rpc_call(NULL, "m", NULL, 0, NULL, NULL, 10), ALP_ERR_INVAL);
+	ck_assert_int_eq(alp_rpc_call(ch, "bad method", NULL, 0, NULL, NULL, 10), ALP_ERR_INVAL);
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_INVAL);
+	/* Both NULL: body discarded. */
+	pthread_create(&t, NULL, replier, &peer);
+	ck_assert_int_eq(alp_rpc_call(ch, "m", NULL, 0, NULL, NULL, T_WAIT_MS), ALP_OK);
+	pthread_join(t, NULL);
+	/* Too small: MSGSIZE and the needed length. */
+	pthread_create(&t, NULL, replier, &peer);
+	ck_assert_int_eq(alp_rpc_call(ch, "m", NULL, 0, small, &len, T_WAIT_MS), ALP_ERR_MSGSIZE);
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_MSGSIZE);
+	ck_assert_uint_eq(len, 10);
+	pthread_join(t, NULL);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
+START_TEST(oversize_request_sends_nothing)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
+	uint8_t big[600] = { 0 }, buf[600];
+
+	/* call frame: 8 + 1 + 1 + payload <= 496 */
+	ck_assert_int_eq(alp_rpc_call(ch, "m", big, 487, NULL, NULL, 10), ALP_ERR_MSGSIZE);
+	ck_assert_int_eq(t_recv(peer, buf, sizeof(buf), T_QUIET_MS), -1);
+	ck_assert_int_eq(alp_rpc_call(ch, "m", big, 486, NULL, NULL, 10), ALP_ERR_TIMEOUT);
+	ck_assert_int_eq(t_recv(peer, buf, sizeof(buf), T_WAIT_MS), 496);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
+START_TEST(timeout_then_late_reply)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
+	struct alp_rpc_frame f;
+	uint8_t buf[600];
+	uint64_t t0 = t_now_ms();
+
+	ck_assert_int_eq(alp_rpc_call(ch, "slow", NULL, 0, NULL, NULL, 50), ALP_ERR_TIMEOUT);
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_TIMEOUT);
+	ck_assert_uint_ge(t_now_ms() - t0, 50);
+	ck_assert_uint_eq(T_STAT(ch, calls_timeout), 1);
+	t_recv_frame(peer, buf, sizeof(buf), &f);
+	t_send_call(peer, ALP_RPC_KIND_REPLY, 0, f.request_id, NULL, NULL, 0);
+	ck_assert(T_WAIT_STAT(ch, rx_unmatched_reply, 1));
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
+struct err_case {
+	uint8_t status;
+	alp_status_t want;
+};
+
+START_TEST(peer_error_statuses)
+{
+	static const struct err_case cases[] = {
+		{ ALP_RPC_STATUS_NO_METHOD, ALP_ERR_NOMETHOD },
+		{ ALP_RPC_STATUS_EXEC_FAILED, ALP_ERR_REMOTE },
+		{ ALP_RPC_STATUS_BAD_PACKET, ALP_ERR_PROTO },
+		{ ALP_RPC_STATUS_TIMEOUT, ALP_ERR_TIMEOUT },
+		{ 77, ALP_ERR_REMOTE },
+	};
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct caller c = { .ch = ch, .method = "m", .timeout = T_WAIT_MS };
+		struct alp_rpc_frame f;
+		uint8_t buf[600];
+		pthread_t t;
+
+		pthread_create(&t, NULL, call_thread, &c);
+		t_recv_frame(peer, buf, sizeof(buf), &f);
+		t_send_call(peer, ALP_RPC_KIND_ERROR, cases[i].status, f.request_id, "m", "why", 3);
+		pthread_join(t, NULL);
+		ck_assert_int_eq(c.rc, cases[i].want);
+	}
+	ck_assert_uint_eq(T_STAT(ch, calls_failed), 4);
+	ck_assert_uint_eq(T_STAT(ch, calls_timeout), 1);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
+START_TEST(text_call_matches_method_and_serialises)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_TEXT, &peer);
+	struct caller a = { .ch = ch, .method = "get", .timeout = T_WAIT_MS };
+	struct caller b = { .ch = ch, .method = "get", .timeout = T_WAIT_MS };
+	struct alp_rpc_frame f;
+	uint8_t buf[600];
+	pthread_t ta, tb;
+
+	pthread_create(&ta, NULL, call_thread, &a);
+	t_recv_frame(peer, buf, sizeof(buf), &f);
+	ck_assert_int_eq(f.framing, ALP_RPC_WIRE_TEXT);
+	ck_assert_str_eq(f.method, "get");
+	pthread_create(&tb, NULL, call_thread, &b);
+	/* The second call is not sent while the first is outstanding. */
+	ck_assert_int_eq(t_recv(peer, buf, sizeof(buf), T_QUIET_MS), -1);
+	/* A frame of another method does not complete the call. */
+	t_send_text(peer, "other", NULL, 0);
+	ck_assert(T_WAIT_STAT(ch, rx_unhandled, 1));
+	t_send_text(peer, "get", "one", 3);
+	t_recv_frame(peer, buf, sizeof(buf), &f);	/* now the second request */
+	t_send_text(peer, "get", "two", 3);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	ck_assert_int_eq(a.rc, ALP_OK);
+	ck_assert_int_eq(b.rc, ALP_OK);
+	ck_assert_uint_eq(a.len, 3);
+	ck_assert_uint_eq(b.len, 3);
+	/* Whichever thread went first got "one". */
+	ck_assert(!memcmp(a.resp, "one", 3) || !memcmp(b.resp, "one", 3));
+	ck_assert(!memcmp(a.resp, "two", 3) || !memcmp(b.resp, "two", 3));
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
+static alp_status_t cb_call_rc = 1;
+static atomic_int cb_ran;
+
+static void call_from_cb(const void *p, size_t l, void *user)
+{
+	(void)p;
+	(void)l;
+	cb_call_rc = alp_rpc_call(user, "x", NULL, 0, NULL, NULL, UINT32_MAX);
+	cb_ran = 1;
+}
+
+static bool cb_done(void *arg)
+{
+	(void)arg;
+	return cb_ran;
+}
+
+START_TEST(call_from_own_callback_is_busy)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
+	uint8_t buf[64];
+
+	cb_ran = 0;
+	ck_assert_int_eq(alp_rpc_subscribe(ch, "go", call_from_cb, ch), ALP_OK);
+	t_send_text(peer, "go", NULL, 0);
+	ck_assert(t_wait(cb_done, NULL, T_WAIT_MS));
+	ck_assert_int_eq(cb_call_rc, ALP_ERR_BUSY);
+	/* Nothing was sent for the refused call. */
+	ck_assert_int_eq(t_recv(peer, buf, sizeof(buf), T_QUIET_MS), -1);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
+struct async_rec {
+	atomic_int calls;
+	alp_status_t st;
+	char resp[32];
+	size_t len;
+	alp_rpc_channel_t *ch;	/* when set: start another async call from the callback */
+	alp_status_t nested_rc;
+};
+
+static void async_done(alp_status_t st, const void *resp, size_t len, void *user)
+{
+	struct async_rec *a = user;
+
+	a->st = st;
+	a->len = len;
+	if (len && len <= sizeof(a->resp))
+		memcpy(a->resp, resp, len);
+	if (a->ch) {
+		a->nested_rc = alp_rpc_call_async(a->ch, "nested", NULL, 0, 20, async_done, a);
+		a->ch = NULL;
+	}
+	a->calls++;
+}
+
+static bool async_n(void *arg)
+{
+	return ((struct async_rec *)arg)->calls >= 1;
+}
+
+START_TEST(async_call_completes_and_times_out)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
+	struct async_rec a = { 0 }, b = { 0 };
+	struct alp_rpc_frame f;
+	uint8_t buf[600];
+
+	ck_assert_int_eq(alp_rpc_call_async(ch, "m", "r", 1, T_WAIT_MS, async_done, &a), ALP_OK);
+	t_recv_frame(peer, buf, sizeof(buf), &f);
+	ck_assert_int_eq(a.calls, 0);
+	t_send_call(peer, ALP_RPC_KIND_REPLY, 0, f.request_id, NULL, "ok!", 3);
+	ck_assert(t_wait(async_n, &a, T_WAIT_MS));
+	ck_assert_int_eq(a.st, ALP_OK);
+	ck_assert_uint_eq(a.len, 3);
+	/* Timeout, and a nested async call started from the callback. */
+	b.ch = ch;
+	ck_assert_int_eq(alp_rpc_call_async(ch, "m", NULL, 0, 30, async_done, &b), ALP_OK);
+	ck_assert(t_wait(async_n, &b, T_WAIT_MS));
+	ck_assert_int_eq(b.st, ALP_ERR_TIMEOUT);
+	ck_assert_int_eq(b.nested_rc, ALP_OK);
+	for (int i = 0; i < 1000 && b.calls < 2; i++)
+		t_sleep_ms(5);
+	ck_assert_int_eq(b.calls, 2);
+	ck_assert_int_eq(b.st, ALP_ERR_TIMEOUT);
+	ck_assert_uint_eq(T_STAT(ch, calls_timeout), 2);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
+START_TEST(async_rejects_bad_input)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_TEXT, &peer);
+	struct async_rec a = { 0 };
+
+	ck_assert_int_eq(alp_rpc_call_async(ch, "m", NULL, 0, 10, async_done, &a), ALP_ERR_NOSUPPORT);
+	ck_assert_int_eq(alp_rpc_call_async(ch, "m", NULL, 0, 10, NULL, &a), ALP_ERR_INVAL);
+	ck_assert_int_eq(alp_rpc_call_async(NULL, "m", NULL, 0, 10, async_done, &a), ALP_ERR_INVAL);
+	ck_assert_int_eq(alp_rpc_call_async(ch, "", NULL, 0, 10, async_done, &a), ALP_ERR_INVAL);
+	alp_rpc_close(ch);
+	close(peer);
+	ck_assert_int_eq(a.calls, 0);
+}
+END_TEST
+
+START_TEST(close_cancels_async)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
+	struct async_rec a = { 0 };
+
+	ck_assert_int_eq(alp_rpc_call_async(ch, "m", NULL, 0, UINT32_MAX, async_done, &a), ALP_OK);
+	alp_rpc_close(ch);
+	ck_assert_int_eq(a.calls, 1);
+	ck_assert_int_eq(a.st, ALP_ERR_NOT_READY);
+	close(peer);
+}
+END_TEST
+
+#define BLOCKED 6
+
+START_TEST(close_while_calls_blocked)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
+	struct caller c[BLOCKED];
+	pthread_t t[BLOCKED];
+	uint8_t buf[600];
+
+	for (int i = 0; i < BLOCKED; i++) {
+		c[i] = (struct caller){ .ch = ch, .method = "wait", .timeout = UINT32_MAX };
+		pthread_create(&t[i], NULL, call_thread, &c[i]);
+	}
+	/* All requests are on the wire, i.e. every caller is blocked. */
+	for (int i = 0; i < BLOCKED; i++)
+		ck_assert_int_gt(t_recv(peer, buf, sizeof(buf), T_WAIT_MS), 0);
+	alp_rpc_close(ch);
+	for (int i = 0; i < BLOCKED; i++) {
+		pthread_join(t[i], NULL);
+		ck_assert_int_eq(c[i].rc, ALP_ERR_NOT_READY);
+	}
+	close(peer);
+}
+END_TEST
+
+START_TEST(link_loss_fails_inflight_calls)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
+	struct caller c = { .ch = ch, .method = "m", .timeout = UINT32_MAX };
+	struct async_rec a = { 0 };
+	uint8_t buf[600];
+	pthread_t t;
+
+	pthread_create(&t, NULL, call_thread, &c);
+	ck_assert_int_gt(t_recv(peer, buf, sizeof(buf), T_WAIT_MS), 0);
+	ck_assert_int_eq(alp_rpc_call_async(ch, "m", NULL, 0, UINT32_MAX, async_done, &a), ALP_OK);
+	ck_assert_int_gt(t_recv(peer, buf, sizeof(buf), T_WAIT_MS), 0);
+	close(peer);
+	pthread_join(t, NULL);
+	ck_assert_int_eq(c.rc, ALP_ERR_NOT_READY);
+	ck_assert(t_wait(async_n, &a, T_WAIT_MS));
+	ck_assert_int_eq(a.st, ALP_ERR_NOT_READY);
+	alp_rpc_close(ch);
+}
+END_TEST
+
+/* Many threads, many calls in flight on one channel, each reply to its caller. */
+static int echo_handler(const void *req, size_t len, void *resp, size_t *resp_len, void *user)
+{
+	(void)user;
+	ck_assert_uint_le(len, *resp_len);
+	memcpy(resp, req, len);
+	*resp_len = len;
+	return ALP_RPC_STATUS_OK;
+}
+
+#define THREADS 8
+#define CALLS 200
+
+struct hammer {
+	alp_rpc_channel_t *ch;
+	int id;
+	int bad;
+};
+
+static void *hammer_thread(void *arg)
+{
+	struct hammer *h = arg;
+	char req[32], resp[32];
+
+	for (int i = 0; i < CALLS; i++) {
+		size_t len = sizeof(resp);
+		int n = snprintf(req, sizeof(req), "t%d-c%d", h->id, i);
+
+		if (alp_rpc_call(h->ch, "echo", req, (size_t)n, resp, &len, T_WAIT_MS) != ALP_OK ||
+		    len != (size_t)n || memcmp(req, resp, len))
+			h->bad++;
+	}
+	return NULL;
+}
+
+START_TEST(many_threads_calling)
+{
+	alp_rpc_channel_t *client, *server;
+	struct hammer h[THREADS];
+	pthread_t t[THREADS];
+
+	t_open_two(ALP_RPC_FRAMING_CALL, &client, &server);
+	ck_assert_int_eq(alp_rpc_serve(server, "echo", echo_handler, NULL), ALP_OK);
+	for (int i = 0; i < THREADS; i++) {
+		h[i] = (struct hammer){ .ch = client, .id = i };
+		pthread_create(&t[i], NULL, hammer_thread, &h[i]);
+	}
+	for (int i = 0; i < THREADS; i++) {
+		pthread_join(t[i], NULL);
+		ck_assert_int_eq(h[i].bad, 0);
+	}
+	ck_assert_uint_eq(T_STAT(client, calls_ok), THREADS * CALLS);
+	ck_assert_uint_eq(T_STAT(client, rx_unmatched_reply), 0);
+	alp_rpc_close(client);
+	alp_rpc_close(server);
+}
+END_TEST
+
+Suite *call_suite(void)
+{
+	Suite *s = suite_create("call");
+	TCase *tc = tcase_create("call");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, call_matches_reply_by_id);
+	tcase_add_test(tc, resp_buffer_rules);
+	tcase_add_test(tc, oversize_request_sends_nothing);
+	tcase_add_test(tc, timeout_then_late_reply);
+	tcase_add_test(tc, peer_error_statuses);
+	tcase_add_test(tc, text_call_matches_method_and_serialises);
+	tcase_add_test(tc, call_from_own_callback_is_busy);
+	tcase_add_test(tc, async_call_completes_and_times_out);
+	tcase_add_test(tc, async_rejects_bad_input);
+	tcase_add_test(tc, close_cancels_async);
+	tcase_add_test(tc, close_while_calls_blocked);
+	tcase_add_test(tc, link_loss_fails_inflight_calls);
+	tcase_add_test(tc, many_threads_calling);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,545 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * lib/channel.c: open/close, sends, subscriptions, bad input from the peer,
+ * statistics, callbacks that unsubscribe or close.
+ * Copyright (c) 2026 The rpmsg-rpc authors
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+/* A subscriber that records what it got. */
+struct rec {
+	atomic_int calls;
+	size_t len;
+	uint8_t data[512];
+	char method[ALP_RPC_METHOD_MAX_LEN];
+	alp_rpc_channel_t *ch;
+	int action;		/* 0 record, 1 unsubscribe self, 2 close channel, 3 slow */
+	alp_status_t action_rc;
+	atomic_int finished;
+	atomic_int entered;
+};
+
+static void rec_cb(const void *payload, size_t len, void *user)
+{
+	struct rec *r = user;
+
+	r->entered = 1;
+	r->len = len;
+	memcpy(r->data, payload, len < sizeof(r->data) ? len : sizeof(r->data));
+	if (r->action == 1)
+		r->action_rc = alp_rpc_unsubscribe(r->ch, r->method);
+	if (r->action == 3)
+		t_sleep_ms(200);
+	r->calls++;
+	if (r->action == 2)
+		alp_rpc_close(r->ch);
+	r->finished = 1;
+}
+
+static bool got_call(void *arg)
+{
+	return ((struct rec *)arg)->calls > 0;
+}
+
+static bool is_down(void *arg)
+{
+	return !alp_rpc_is_connected(arg);
+}
+
+START_TEST(open_rejects_bad_config)
+{
+	alp_rpc_config_t cfg = { .name = "ok" };
+	int sv[2];
+
+	ck_assert_ptr_null(alp_rpc_open(NULL));
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_INVAL);
+	cfg.name = NULL;
+	ck_assert_ptr_null(alp_rpc_open(&cfg));
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_INVAL);
+	cfg.name = "bad name";
+	ck_assert_ptr_null(alp_rpc_open(&cfg));
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_INVAL);
+	cfg.name = "abcdefghijklmnopqrstuvwxyz0123456"; /* 33 chars */
+	ck_assert_ptr_null(alp_rpc_open(&cfg));
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_INVAL);
+	cfg.name = "ok";
+	cfg.framing = 7;
+	ck_assert_ptr_null(alp_rpc_open(&cfg));
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_INVAL);
+	cfg.framing = 0;
+	cfg.node = "tcp:1.2.3.4";
+	ck_assert_ptr_null(alp_rpc_open(&cfg));
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_INVAL);
+	cfg.node = "unix:";
+	ck_assert_ptr_null(alp_rpc_open(&cfg));
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_INVAL);
+	/* open_fd: node must be NULL, and the fd is closed on failure. */
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	cfg.node = "unix:/x";
+	ck_assert_ptr_null(alp_rpc_open_fd(&cfg, sv[0]));
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_INVAL);
+	ck_assert_int_eq(fcntl(sv[0], F_GETFD), -1);
+	ck_assert_int_eq(errno, EBADF);
+	close(sv[1]);
+	ck_assert_ptr_null(alp_rpc_open_fd(&cfg, -1));
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_INVAL);
+}
+END_TEST
+
+START_TEST(close_null_is_noop)
+{
+	alp_rpc_close(NULL);
+	ck_assert_int_eq(alp_rpc_subscribe(NULL, "a", rec_cb, NULL), ALP_ERR_INVAL);
+	ck_assert_int_eq(alp_rpc_unsubscribe(NULL, "a"), ALP_ERR_INVAL);
+	ck_assert_int_eq(alp_rpc_send(NULL, "a", NULL, 0), ALP_ERR_INVAL);
+	ck_assert_int_eq(alp_rpc_send_raw(NULL, "a", 1), ALP_ERR_INVAL);
+	ck_assert_int_eq(alp_rpc_get_stats(NULL, NULL, 0), ALP_ERR_INVAL);
+	ck_assert_int_eq(alp_rpc_get_addrs(NULL, NULL, NULL), ALP_ERR_INVAL);
+	ck_assert_int_eq(alp_rpc_wait_connected(NULL, 0), ALP_ERR_INVAL);
+	ck_assert_int_eq(alp_rpc_set_msg_cb(NULL, NULL, NULL), ALP_ERR_INVAL);
+	ck_assert_int_eq(alp_rpc_set_raw_cb(NULL, NULL, NULL), ALP_ERR_INVAL);
+	ck_assert_uint_eq(alp_rpc_mtu(NULL), 0);
+	ck_assert(!alp_rpc_is_connected(NULL));
+}
+END_TEST
+
+START_TEST(default_and_explicit_addresses)
+{
+	alp_rpc_config_t cfg = { .name = "temperature", .mbox_ch = 3, .cacheable = true };
+	alp_rpc_channel_t *ch;
+	uint32_t src, dst;
+	int sv[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	ch = alp_rpc_open_fd(&cfg, sv[0]);
+	ck_assert_ptr_nonnull(ch);
+	ck_assert_int_eq(alp_rpc_get_addrs(ch, &src, &dst), ALP_OK);
+	ck_assert_uint_eq(src, alp_rpc_default_src("temperature"));
+	ck_assert_uint_eq(dst, src + 1);
+	alp_rpc_close(ch);
+	close(sv[1]);
+
+	cfg.src_ept = 0x400;
+	cfg.dst_ept = 0x35;
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	ch = alp_rpc_open_fd(&cfg, sv[0]);
+	ck_assert_int_eq(alp_rpc_get_addrs(ch, &src, &dst), ALP_OK);
+	ck_assert_uint_eq(src, 0x400);
+	ck_assert_uint_eq(dst, 0x35);
+	alp_rpc_close(ch);
+	close(sv[1]);
+}
+END_TEST
+
+START_TEST(send_text_bytes_on_wire)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_TEXT, &peer);
+	uint8_t buf[600];
+	static const uint8_t want[] = { 't', 'e', 'm', 'p', 0, 1, 2, 3 };
+
+	ck_assert_int_eq(alp_rpc_send(ch, "temp", "\x01\x02\x03", 3), ALP_OK);
+	ck_assert_int_eq(alp_last_error(), ALP_OK);
+	ck_assert_int_eq(t_recv(peer, buf, sizeof(buf), T_WAIT_MS), sizeof(want));
+	ck_assert_int_eq(memcmp(buf, want, sizeof(want)), 0);
+	ck_assert_int_eq(alp_rpc_send(ch, "empty", NULL, 0), ALP_OK);
+	ck_assert_int_eq(t_recv(peer, buf, sizeof(buf), T_WAIT_MS), 6);
+	ck_assert_uint_eq(T_STAT(ch, tx_frames), 2);
+	ck_assert_uint_eq(T_STAT(ch, tx_bytes), 14);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
+START_TEST(send_call_framing_is_oneway)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
+	uint8_t buf[600];
+	struct alp_rpc_frame f;
+
+	ck_assert_int_eq(alp_rpc_send(ch, "log", "hi", 2), ALP_OK);
+	t_recv_frame(peer, buf, sizeof(buf), &f);
+	ck_assert_int_eq(f.framing, ALP_RPC_WIRE_CALL);
+	ck_assert_int_eq(f.kind, ALP_RPC_KIND_ONEWAY);
+	ck_assert_uint_eq(f.request_id, 0);
+	ck_assert_str_eq(f.method, "log");
+	ck_assert_uint_eq(f.payload_len, 2);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
+START_TEST(send_rejects_bad_input_and_sends_nothing)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_TEXT, &peer);
+	uint8_t big[1000] = { 0 }, buf[1000];
+	size_t mtu = alp_rpc_mtu(ch);
+
+	ck_assert_uint_eq(mtu, 496);
+	ck_assert_int_eq(alp_rpc_send(ch, NULL, NULL, 0), ALP_ERR_INVAL);
+	ck_assert_int_eq(alp_rpc_send(ch, "", NULL, 0), ALP_ERR_INVAL);
+	ck_assert_int_eq(alp_rpc_send(ch, "a b", NULL, 0), ALP_ERR_INVAL);
+	ck_assert_int_eq(alp_rpc_send(ch, "x/y", NULL, 0), ALP_ERR_INVAL);
+	ck_assert_int_eq(alp_rpc_send(ch, "abcdefghijklmnopqrstuvwxyz012345", NULL, 0),
+			 ALP_ERR_INVAL);
+	ck_assert_int_eq(alp_rpc_send(ch, "a", NULL, 4), ALP_ERR_INVAL);
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_INVAL);
+	/* "a\0" + payload: mtu - 2 fits, mtu - 1 does not. */
+	ck_assert_int_eq(alp_rpc_send(ch, "a", big, mtu - 1), ALP_ERR_MSGSIZE);
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_MSGSIZE);
+	ck_assert_int_eq(alp_rpc_send(ch, "a", big, sizeof(big)), ALP_ERR_MSGSIZE);
+	ck_assert_int_eq(alp_rpc_send_raw(ch, big, mtu + 1), ALP_ERR_MSGSIZE);
+	ck_assert_int_eq(alp_rpc_send_raw(ch, NULL, 3), ALP_ERR_INVAL);
+	ck_assert_int_eq(t_recv(peer, buf, sizeof(buf), T_QUIET_MS), -1);
+	ck_assert_uint_eq(T_STAT(ch, tx_frames), 0);
+	ck_assert_int_eq(alp_rpc_send(ch, "a", big, mtu - 2), ALP_OK);
+	ck_assert_int_eq(t_recv(peer, buf, sizeof(buf), T_WAIT_MS), (ssize_t)mtu);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
+START_TEST(subscribe_delivers_replaces_and_unsubscribes)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_TEXT, &peer);
+	struct rec a = { 0 }, b = { 0 };
+
+	ck_assert_int_eq(alp_rpc_subscribe(ch, "temp", rec_cb, &a), ALP_OK);
+	t_send_text(peer, "temp", "abc", 3);
+	ck_assert(t_wait(got_call, &a, T_WAIT_MS));
+	ck_assert_uint_eq(a.len, 3);
+	ck_assert_int_eq(memcmp(a.data, "abc", 3), 0);
+	/* Subscribing again replaces: b gets the next frame, a does not. */
+	ck_assert_int_eq(alp_rpc_subscribe(ch, "temp", rec_cb, &b), ALP_OK);
+	t_send_text(peer, "temp", "de", 2);
+	ck_assert(t_wait(got_call, &b, T_WAIT_MS));
+	ck_assert_int_eq(a.calls, 1);
+	ck_assert_uint_eq(b.len, 2);
+	/* NULL cb unsubscribes. */
+	ck_assert_int_eq(alp_rpc_subscribe(ch, "temp", NULL, NULL), ALP_OK);
+	t_send_text(peer, "temp", "x", 1);
+	ck_assert(T_WAIT_STAT(ch, rx_unhandled, 1));
+	ck_assert_int_eq(b.calls, 1);
+	ck_assert_int_eq(alp_rpc_unsubscribe(ch, "never"), ALP_OK);
+	ck_assert_int_eq(alp_rpc_subscribe(ch, "bad name", rec_cb, &a), ALP_ERR_INVAL);
+	ck_assert_int_eq(alp_rpc_unsubscribe(ch, ""), ALP_ERR_INVAL);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
+START_TEST(subscribe_table_full)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_TEXT, &peer);
+	struct rec r = { 0 };
+	char m[16];
+
+	for (int i = 0; i < ALP_RPC_SUBSCRIBE_MAX; i++) {
+		snprintf(m, sizeof(m), "m%d", i);
+		ck_assert_int_eq(alp_rpc_subscribe(ch, m, rec_cb, &r), ALP_OK);
+	}
+	ck_assert_int_eq(alp_rpc_subscribe(ch, "one_more", rec_cb, &r), ALP_ERR_NOMEM);
+	/* Replacing an existing one still works when full; freeing a slot helps. */
+	ck_assert_int_eq(alp_rpc_subscribe(ch, "m0", rec_cb, &r), ALP_OK);
+	ck_assert_int_eq(alp_rpc_unsubscribe(ch, "m3"), ALP_OK);
+	ck_assert_int_eq(alp_rpc_subscribe(ch, "one_more", rec_cb, &r), ALP_OK);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
+START_TEST(call_channel_accepts_text_and_oneway)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
+	struct rec r = { 0 };
+
+	ck_assert_int_eq(alp_rpc_subscribe(ch, "evt", rec_cb, &r), ALP_OK);
+	t_send_call(peer, ALP_RPC_KIND_ONEWAY, 0, 0, "evt", "12", 2);
+	t_send_text(peer, "evt", "345", 3);
+	ck_assert(T_WAIT_STAT(ch, rx_frames, 2));
+	ck_assert(t_wait(got_call, &r, T_WAIT_MS));
+	for (int i = 0; i < 1000 && r.calls < 2; i++)
+		t_sleep_ms(5);
+	ck_assert_int_eq(r.calls, 2);
+	ck_assert_uint_eq(r.len, 3);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
+/* Malformed, truncated and oversize frames are dropped, counted, survivable. */
+START_TEST(bad_frames_dropped_and_counted)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
+	struct rec r = { 0 };
+	uint8_t big[2000];
+	static const uint8_t trunc_call[] = { 0xC1, 1, 0, 3, 7, 0 };
+	static const uint8_t bad_kind[] = { 0xC1, 9, 0, 1, 7, 0, 0, 0, 'a', 0 };
+	static const uint8_t hi[] = { 0xFF, 0xFE };
+
+	memset(big, 'a', sizeof(big));
+	ck_assert_int_eq(alp_rpc_subscribe(ch, "ok", rec_cb, &r), ALP_OK);
+	t_send(peer, trunc_call, sizeof(trunc_call));
+	t_send(peer, bad_kind, sizeof(bad_kind));
+	t_send(peer, hi, sizeof(hi));
+	t_send(peer, "no_nul", 6);
+	t_send(peer, "", 0);				/* empty message */
+	t_send(peer, big, 40);				/* text, method too long */
+	ck_assert(T_WAIT_STAT(ch, rx_malformed, 6));
+	big[0] = 'o';
+	big[1] = 'k';
+	big[2] = 0;
+	t_send(peer, big, 497);				/* valid text frame, > MTU */
+	t_send(peer, big, sizeof(big));			/* > MTU and > our buffer */
+	ck_assert(T_WAIT_STAT(ch, rx_oversize, 2));
+	ck_assert_int_eq(r.calls, 0);
+	/* Still alive and connected. */
+	ck_assert(alp_rpc_is_connected(ch));
+	t_send_text(peer, "ok", "1", 1);
+	ck_assert(t_wait(got_call, &r, T_WAIT_MS));
+	ck_assert_uint_eq(T_STAT(ch, rx_frames), 9);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
+static atomic_int msg_calls;
+static char msg_method[64];
+
+static void msg_cb(const char *method, const void *payload, size_t len, void *user)
+{
+	(void)payload;
+	(void)len;
+	ck_assert_ptr_eq(user, &msg_calls);
+	snprintf(msg_method, sizeof(msg_method), "%s", method);
+	msg_calls++;
+}
+
+static bool msg_seen(void *arg)
+{
+	(void)arg;
+	return msg_calls > 0;
+}
+
+START_TEST(catch_all_gets_unsubscribed_methods)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_TEXT, &peer);
+
+	msg_calls = 0;
+	t_send_text(peer, "lost", NULL, 0);
+	ck_assert(T_WAIT_STAT(ch, rx_unhandled, 1));
+	ck_assert_int_eq(alp_rpc_set_msg_cb(ch, msg_cb, &msg_calls), ALP_OK);
+	t_send_text(peer, "other", "z", 1);
+	ck_assert(t_wait(msg_seen, NULL, T_WAIT_MS));
+	ck_assert_str_eq(msg_method, "other");
+	ck_assert_int_eq(alp_rpc_set_msg_cb(ch, NULL, NULL), ALP_OK);
+	t_send_text(peer, "other", "z", 1);
+	ck_assert(T_WAIT_STAT(ch, rx_unhandled, 2));
+	ck_assert_int_eq(msg_calls, 1);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
+static atomic_int raw_len;
+
+static void raw_cb(const void *msg, size_t len, void *user)
+{
+	(void)msg;
+	(void)user;
+	raw_len = (int)len;
+}
+
+static bool raw_seen(void *arg)
+{
+	(void)arg;
+	return raw_len > 0;
+}
+
+START_TEST(raw_mode)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_RAW, &peer);
+	struct rec r = { 0 };
+	uint8_t buf[64];
+
+	raw_len = 0;
+	ck_assert_int_eq(alp_rpc_subscribe(ch, "x", rec_cb, &r), ALP_ERR_NOSUPPORT);
+	ck_assert_int_eq(alp_rpc_send(ch, "x", NULL, 0), ALP_ERR_NOSUPPORT);
+	ck_assert_int_eq(alp_rpc_call(ch, "x", NULL, 0, NULL, NULL, 10), ALP_ERR_NOSUPPORT);
+	ck_assert_int_eq(alp_rpc_set_raw_cb(ch, raw_cb, NULL), ALP_OK);
+	t_send(peer, "\xff\x00garbage", 9);	/* not a frame: raw mode does not care */
+	ck_assert(t_wait(raw_seen, NULL, T_WAIT_MS));
+	ck_assert_int_eq(raw_len, 9);
+	ck_assert_uint_eq(T_STAT(ch, rx_malformed), 0);
+	ck_assert_int_eq(alp_rpc_send_raw(ch, "\x01\x02", 2), ALP_OK);
+	ck_assert_int_eq(t_recv(peer, buf, sizeof(buf), T_WAIT_MS), 2);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
+START_TEST(callback_unsubscribes_itself)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_TEXT, &peer);
+	struct rec r = { .action = 1, .method = "once" };
+
+	r.ch = ch;
+	r.action_rc = -99;
+	ck_assert_int_eq(alp_rpc_subscribe(ch, "once", rec_cb, &r), ALP_OK);
+	t_send_text(peer, "once", NULL, 0);
+	t_send_text(peer, "once", NULL, 0);
+	ck_assert(T_WAIT_STAT(ch, rx_unhandled, 1));
+	ck_assert_int_eq(r.calls, 1);
+	ck_assert_int_eq(r.action_rc, ALP_OK);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
+static bool finished(void *arg)
+{
+	return ((struct rec *)arg)->finished;
+}
+
+START_TEST(close_from_callback)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_TEXT, &peer);
+	struct rec r = { .action = 2 };
+	uint8_t buf[8];
+
+	r.ch = ch;
+	ck_assert_int_eq(alp_rpc_subscribe(ch, "bye", rec_cb, &r), ALP_OK);
+	t_send_text(peer, "bye", NULL, 0);
+	ck_assert(t_wait(finished, &r, T_WAIT_MS));
+	/* The channel's fd closes once the poll thread has freed it. */
+	ck_assert_int_eq(t_recv(peer, buf, sizeof(buf), T_WAIT_MS), 0);
+	close(peer);
+}
+END_TEST
+
+struct unsub_arg {
+	alp_rpc_channel_t *ch;
+	struct rec *r;
+	int finished_at_return;
+};
+
+static void *unsub_thread(void *arg)
+{
+	struct unsub_arg *u = arg;
+
+	ck_assert_int_eq(alp_rpc_unsubscribe(u->ch, "slow"), ALP_OK);
+	u->finished_at_return = u->r->finished;
+	return NULL;
+}
+
+static bool started(void *arg)
+{
+	return ((struct rec *)arg)->entered;
+}
+
+/* Unsubscribe from another thread waits for the running callback. */
+START_TEST(unsubscribe_waits_for_running_callback)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_TEXT, &peer);
+	struct rec r = { .action = 3 };
+	struct unsub_arg u = { .ch = ch, .r = &r };
+	pthread_t t;
+
+	ck_assert_int_eq(alp_rpc_subscribe(ch, "slow", rec_cb, &r), ALP_OK);
+	t_send_text(peer, "slow", "x", 1);
+	ck_assert(t_wait(started, &r, T_WAIT_MS));
+	ck_assert_int_eq(pthread_create(&t, NULL, unsub_thread, &u), 0);
+	pthread_join(t, NULL);
+	ck_assert_int_eq(u.finished_at_return, 1);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
+START_TEST(peer_hangup_is_link_down)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
+	struct rec r = { 0 };
+
+	ck_assert(alp_rpc_is_connected(ch));
+	ck_assert_int_eq(alp_rpc_wait_connected(ch, 0), ALP_OK);
+	ck_assert_int_eq(alp_rpc_subscribe(ch, "x", rec_cb, &r), ALP_OK);
+	close(peer);
+	ck_assert(t_wait(is_down, ch, T_WAIT_MS));
+	ck_assert_uint_eq(T_STAT(ch, link_down), 1);
+	ck_assert_uint_eq(T_STAT(ch, link_up), 1);
+	ck_assert_int_eq(alp_rpc_send(ch, "x", NULL, 0), ALP_ERR_NOT_READY);
+	ck_assert_int_eq(alp_rpc_call(ch, "x", NULL, 0, NULL, NULL, 1000), ALP_ERR_NOT_READY);
+	ck_assert_int_eq(alp_rpc_wait_connected(ch, 20), ALP_ERR_TIMEOUT);
+	/* Subscriptions survive a link drop. */
+	ck_assert_int_eq(alp_rpc_subscribe(ch, "x", rec_cb, &r), ALP_OK);
+	alp_rpc_close(ch);
+}
+END_TEST
+
+START_TEST(stats_prefix_copy)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_TEXT, &peer);
+	uint64_t old[3] = { 99, 99, 99 };
+
+	ck_assert_int_eq(alp_rpc_send(ch, "a", "b", 1), ALP_OK);
+	/* An older, smaller struct receives only its prefix. */
+	ck_assert_int_eq(alp_rpc_get_stats(ch, (alp_rpc_stats_t *)old, 2 * sizeof(uint64_t)),
+			 ALP_OK);
+	ck_assert_uint_eq(old[0], 1);
+	ck_assert_uint_eq(old[1], 3);
+	ck_assert_uint_eq(old[2], 99);
+	ck_assert_int_eq(alp_rpc_get_stats(ch, NULL, 8), ALP_ERR_INVAL);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
+Suite *channel_suite(void)
+{
+	Suite *s = suite_create("channel");
+	TCase *tc = tcase_create("channel");
+
+	tcase_add_test(tc, open_rejects_bad_config);
+	tcase_add_test(tc, close_null_is_noop);
+	tcase_add_test(tc, default_and_explicit_addresses);
+	tcase_add_test(tc, send_text_bytes_on_wire);
+	tcase_add_test(tc, send_call_framing_is_oneway);
+	tcase_add_test(tc, send_rejects_bad_input_and_sends_nothing);
+	tcase_add_test(tc, subscribe_delivers_replaces_and_unsubscribes);
+	tcase_add_test(tc, subscribe_table_full);
+	tcase_add_test(tc, call_channel_accepts_text_and_oneway);
+	tcase_add_test(tc, bad_frames_dropped_and_counted);
+	tcase_add_test(tc, catch_all_gets_unsubscribed_methods);
+	tcase_add_test(tc, raw_mode);
+	tcase_add_test(tc, callback_unsubscribes_itself);
+	tcase_add_test(tc, close_from_callback);
+	tcase_add_test(tc, unsubscribe_waits_for_running_callback);
+	tcase_add_test(tc, peer_hangup_is_link_down);
+	tcase_add_test(tc, stats_prefix_copy);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * lib/transport_unix.c: the AF_UNIX loopback, waiting for the peer, and
+ * surviving a peer restart (in-flight calls fail, subscriptions kept,
+ * reconnection by itself).
+ * Copyright (c) 2026 The rpmsg-rpc authors
+ */
+#define _GNU_SOURCE
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+static char dir[64], path[96], spec[PATH_MAX + 16];
+
+static void setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/librpc-test-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/sock", dir);
+}
+
+static void teardown(void)
+{
+	unlink(path);
+	rmdir(dir);
+}
+
+static int listener(const char *p)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+	ck_assert_uint_lt(strlen(p), sizeof(a.sun_path));
+	memcpy(a.sun_path, p, strlen(p) + 1);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(fd, 4), 0);
+	return fd;
+}
+
+static int accept_within(int l, int ms)
+{
+	struct pollfd p = { .fd = l, .events = POLLIN };
+
+	ck_assert_int_eq(poll(&p, 1, ms), 1);
+	return accept4(l, NULL, NULL, SOCK_CLOEXEC);
+}
+
+static atomic_int evts;
+
+static void on_evt(const void *payload, size_t len, void *user)
+{
+	(void)payload;
+	(void)len;
+	(void)user;
+	evts++;
+}
+
+static bool evts_ge(void *arg)
+{
+	return evts >= *(int *)arg;
+}
+
+struct bg_call {
+	alp_rpc_channel_t *ch;
+	alp_status_t rc;
+};
+
+static void *bg_call(void *arg)
+{
+	struct bg_call *c = arg;
+
+	c->rc = alp_rpc_call(c->ch, "m", NULL, 0, NULL, NULL, UINT32_MAX);
+	return NULL;
+}
+
+START_TEST(peer_restart_is_survived)
+{
+	int l = listener(path), a, b, c, want;
+	alp_rpc_channel_t *ch;
+	struct bg_call bg;
+	uint8_t buf[600];
+	pthread_t t;
+
+	snprintf(spec, sizeof(spec), "unix:%s", path);
+	ch = alp_rpc_open(&(alp_rpc_config_t){ .name = "x", .node = spec,
+					       .framing = ALP_RPC_FRAMING_CALL });
+	ck_assert_ptr_nonnull(ch);
+	a = accept_within(l, T_WAIT_MS);
+	evts = 0;
+	ck_assert_int_eq(alp_rpc_subscribe(ch, "evt", on_evt, NULL), ALP_OK);
+	bg.ch = ch;
+	pthread_create(&t, NULL, bg_call, &bg);
+	ck_assert_int_gt(t_recv(a, buf, sizeof(buf), T_WAIT_MS), 0);
+	/* The peer goes away with a call in flight. */
+	close(a);
+	pthread_join(t, NULL);
+	ck_assert_int_eq(bg.rc, ALP_ERR_NOT_READY);
+	/* The listener is still there: the channel reconnects at once. */
+	b = accept_within(l, T_WAIT_MS);
+	ck_assert_int_eq(alp_rpc_wait_connected(ch, T_WAIT_MS), ALP_OK);
+	t_send_call(b, ALP_RPC_KIND_ONEWAY, 0, 0, "evt", NULL, 0);
+	want = 1;
+	ck_assert(t_wait(evts_ge, &want, T_WAIT_MS));
+	/* A full restart: socket file removed, then created again. */
+	close(l);
+	unlink(path);
+	close(b);
+	ck_assert(T_WAIT_STAT(ch, link_down, 2));
+	l = listener(path);
+	c = accept_within(l, T_WAIT_MS);
+	ck_assert_int_eq(alp_rpc_wait_connected(ch, T_WAIT_MS), ALP_OK);
+	t_send_call(c, ALP_RPC_KIND_ONEWAY, 0, 0, "evt", NULL, 0);
+	want = 2;
+	ck_assert(t_wait(evts_ge, &want, T_WAIT_MS));
+	ck_assert_uint_eq(T_STAT(ch, link_up), 3);
+	alp_rpc_close(ch);
+	close(c);
+	close(l);
+}
+END_TEST
+
+static int echo(const void *req, size_t len, void *resp, size_t *resp_len, void *user)
+{
+	(void)user;
+	memcpy(resp, req, len);
+	*resp_len = len;
+	return ALP_RPC_STATUS_OK;
+}
+
+static void *open_server(void *arg)
+{
+	return alp_rpc_open(&(alp_rpc_config_t){ .name = "srv", .node = arg,
+						 .framing = ALP_RPC_FRAMING_CALL });
+}
+
+/* An abstract name cannot be watched: wait until the server has bound it. */
+static bool abstract_bound(void *name)
+{
+	char line[512];
+	bool found = false;
+	FILE *fp = fopen("/proc/net/unix", "r");
+
+	while (fp && !found && fgets(line, sizeof(line), fp))
+		found = strstr(line, name) != NULL;
+	if (fp)
+		fclose(fp);
+	return found;
+}
+
+static void listen_and_connect(const char *lspec, const char *cspec)
+{
+	alp_rpc_channel_t *srv, *cli;
+	char resp[16];
+	size_t len = sizeof(resp);
+	pthread_t t;
+	void *ret;
+
+	pthread_create(&t, NULL, open_server, (void *)lspec);
+	if (!strncmp(cspec, "unix:@", 6))
+		ck_assert(t_wait(abstract_bound, (void *)(cspec + 5), T_WAIT_MS));
+	cli = alp_rpc_open(&(alp_rpc_config_t){ .name = "cli", .node = cspec,
+						.framing = ALP_RPC_FRAMING_CALL });
+	ck_assert_ptr_nonnull(cli);
+	pthread_join(t, &ret);
+	srv = ret;
+	ck_assert_ptr_nonnull(srv);
+	ck_assert_int_eq(alp_rpc_serve(srv, "echo", echo, NULL), ALP_OK);
+	ck_assert_int_eq(alp_rpc_call(cli, "echo", "hi", 2, resp, &len, T_WAIT_MS), ALP_OK);
+	ck_assert_uint_eq(len, 2);
+	/* The listening side takes the next client after this one leaves. */
+	alp_rpc_close(cli);
+	ck_assert(T_WAIT_STAT(srv, link_down, 1));
+	cli = alp_rpc_open(&(alp_rpc_config_t){ .name = "cli", .node = cspec,
+						.framing = ALP_RPC_FRAMING_CALL });
+	ck_assert_ptr_nonnull(cli);
+	len = sizeof(resp);
+	ck_assert_int_eq(alp_rpc_call(cli, "echo", "again", 5, resp, &len, T_WAIT_MS), ALP_OK);
+	ck_assert_uint_eq(len, 5);
+	ck_assert_uint_eq(T_STAT(srv, link_up), 2);
+	alp_rpc_close(cli);
+	alp_rpc_close(srv);
+}
+
+START_TEST(listen_and_connect_path)
+{
+	char lspec[PATH_MAX + 16];
+
+	snprintf(lspec, sizeof(lspec), "unix-listen:%s", path);
+	snprintf(spec, sizeof(spec), "unix:%s", path);
+	listen_and_connect(lspec, spec);
+	/* The listener removes its socket file on close. */
+	ck_assert_int_eq(access(path, F_OK), -1);
+}
+END_TEST
+
+START_TEST(listen_and_connect_abstract)
+{
+	char lspec[64], cspec[64];
+
+	snprintf(lspec, sizeof(lspec), "unix-listen:@librpc-test-%d", getpid());
+	snprintf(cspec, sizeof(cspec), "unix:@librpc-test-%d", getpid());
+	listen_and_connect(lspec, cspec);
+}
+END_TEST
+
+START_TEST(open_times_out_without_peer)
+{
+	uint64_t t0 = t_now_ms();
+	char cspec[64];
+
+	snprintf(spec, sizeof(spec), "unix:%s", path);
+	ck_assert_ptr_null(alp_rpc_open(&(alp_rpc_config_t){ .name = "x", .node = spec,
+							      .open_timeout_ms = 100 }));
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_NOT_READY);
+	ck_assert_uint_ge(t_now_ms() - t0, 100);
+	ck_assert_uint_lt(t_now_ms() - t0, 3000);
+	/* An abstract name cannot be watched: it is retried until the timeout. */
+	snprintf(cspec, sizeof(cspec), "unix:@librpc-none-%d", getpid());
+	ck_assert_ptr_null(alp_rpc_open(&(alp_rpc_config_t){ .name = "x", .node = cspec,
+							      .open_timeout_ms = 100 }));
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_NOT_READY);
+	/* Too long a path. */
+	memset(spec, 'a', sizeof(spec) - 1);
+	spec[sizeof(spec) - 1] = 0;
+	memcpy(spec, "unix:", 5);
+	ck_assert_ptr_null(alp_rpc_open(&(alp_rpc_config_t){ .name = "x", .node = spec }));
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_INVAL);
+}
+END_TEST
+
+Suite *transport_unix_suite(void)
+{
+	Suite *s = suite_create("transport_unix");
+	TCase *tc = tcase_create("transport_unix");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, peer_restart_is_survived);
+	tcase_add_test(tc, listen_and_connect_path);
+	tcase_add_test(tc, listen_and_connect_abstract);
+	tcase_add_test(tc, open_times_out_without_peer);
+	suite_add_tcase(s, tc);
+	return s;
+}

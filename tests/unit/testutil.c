@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Helpers shared by the librpc unit tests.
+ * Copyright (c) 2026 The rpmsg-rpc authors
+ */
+#define _GNU_SOURCE
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+alp_rpc_channel_t *t_open_pair(uint32_t framing, int *peer)
+{
+	alp_rpc_config_t cfg = { .name = "test", .framing = framing };
+	alp_rpc_channel_t *ch;
+	int sv[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	ch = alp_rpc_open_fd(&cfg, sv[0]);
+	ck_assert_ptr_nonnull(ch);
+	ck_assert_int_eq(alp_last_error(), ALP_OK);
+	*peer = sv[1];
+	return ch;
+}
+
+void t_open_two(uint32_t framing, alp_rpc_channel_t **a, alp_rpc_channel_t **b)
+{
+	alp_rpc_config_t cfg = { .name = "test", .framing = framing };
+	int sv[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	*a = alp_rpc_open_fd(&cfg, sv[0]);
+	*b = alp_rpc_open_fd(&cfg, sv[1]);
+	ck_assert_ptr_nonnull(*a);
+	ck_assert_ptr_nonnull(*b);
+}
+
+ssize_t t_recv(int fd, void *buf, size_t cap, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	if (poll(&p, 1, timeout_ms) <= 0)
+		return -1;
+	return recv(fd, buf, cap, 0);
+}
+
+void t_send(int fd, const void *buf, size_t len)
+{
+	ck_assert_int_eq(send(fd, buf, len, MSG_NOSIGNAL), (ssize_t)len);
+}
+
+void t_send_text(int fd, const char *method, const void *payload, size_t len)
+{
+	uint8_t buf[4096];
+	long n = alp_rpc_frame_encode_text(buf, sizeof(buf), method, payload, len);
+
+	ck_assert_int_gt(n, 0);
+	t_send(fd, buf, (size_t)n);
+}
+
+void t_send_call(int fd, uint8_t kind, uint8_t status, uint32_t id, const char *method,
+		 const void *payload, size_t len)
+{
+	uint8_t buf[4096];
+	long n = alp_rpc_frame_encode_call(buf, sizeof(buf), kind, status, id, method,
+					   payload, len);
+
+	ck_assert_int_gt(n, 0);
+	t_send(fd, buf, (size_t)n);
+}
+
+void t_recv_frame(int fd, uint8_t *buf, size_t cap, struct alp_rpc_frame *f)
+{
+	ssize_t n = t_recv(fd, buf, cap, T_WAIT_MS);
+
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(alp_rpc_frame_decode(buf, (size_t)n, f), 0);
+}
+
+uint64_t t_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+void t_sleep_ms(int ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+bool t_wait(bool (*pred)(void *arg), void *arg, int timeout_ms)
+{
+	uint64_t end = t_now_ms() + (uint64_t)timeout_ms;
+
+	while (!pred(arg)) {
+		if (t_now_ms() >= end)
+			return false;
+		t_sleep_ms(1);
+	}
+	return true;
+}
+
+uint64_t t_stat(alp_rpc_channel_t *ch, size_t field)
+{
+	alp_rpc_stats_t st;
+	uint64_t v;
+
+	ck_assert_int_eq(alp_rpc_get_stats(ch, &st, sizeof(st)), ALP_OK);
+	memcpy(&v, (const char *)&st + field, sizeof(v));
+	return v;
+}
+
+bool t_wait_stat(alp_rpc_channel_t *ch, size_t field, uint64_t want)
+{
+	uint64_t end = t_now_ms() + T_WAIT_MS;
+
+	while (t_stat(ch, field) < want) {
+		if (t_now_ms() >= end)
+			return false;
+		t_sleep_ms(1);
+	}
+	return t_stat(ch, field) == want;
+}
