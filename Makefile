@@ -36,7 +36,7 @@ test-host:
 	$(MAKE) -C tests/unit test
 
 test-vm:
-	tests/vm/run
+	tests/vm/run-all
 
 kernel-tree:
 	@tests/vm/build-kernel
@@ -46,7 +46,12 @@ kernel-tree:
 vm-prepare:
 	@test -n "$(KDIR)" || { echo 'vm-prepare: KDIR= is required' >&2; exit 1; }
 	$(MAKE) -C tests/sim KDIR=$(KDIR)
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/vm/selftest W=1 modules
+	$(MAKE) -C kernel KDIR=$(KDIR) W=1
+	$(MAKE) -C tests/kselftest KDIR=$(KDIR)
+	tests/kselftest/dkms-check $(KDIR)
 
 clean:
 	$(MAKE) -C tests/sim clean
+	rm -f tests/vm/selftest/*.ko tests/vm/selftest/*.o tests/vm/selftest/*.mod*
 	rm -rf build
