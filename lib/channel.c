@@ -366,6 +366,11 @@ static int make_transport(const alp_rpc_config_t *cfg, uint32_t src, uint32_t ds
 		return rpc_transport_unix_new(tp, n + 5, false);
 	if (!strncmp(n, "unix-listen:", 12))
 		return rpc_transport_unix_new(tp, n + 12, true);
+	/* Explicit backend prefixes, for nodes under unusual paths. */
+	if (!strncmp(n, "rpmsg_rpc:", 10))
+		return rpc_transport_rpmsg_rpc_new(tp, n + 10, cfg->name, src, dst, by_name);
+	if (!strncmp(n, "rpmsg_char:", 11))
+		return rpc_transport_rpmsg_char_new(tp, n + 11, cfg->name, src, dst);
 	if (!strncmp(n, "/dev/rpmsg_rpc", 14))
 		return rpc_transport_rpmsg_rpc_new(tp, n, cfg->name, src, dst, by_name);
 	if (!strncmp(n, "/dev/", 5))

@@ -17,13 +17,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
 
 #if __has_include(<linux/rpmsg_rpc.h>)
 #include <linux/rpmsg_rpc.h>
+
+/* The driver's own device class (docs/ioctl.md), not upstream's "rpmsg". */
+#define RRPC_CLASS "rpmsg_rpc"
 
 struct rrpc_priv {
 	char ctrl[PATH_MAX];	/* explicit ctrl node, or "" to discover */
@@ -40,17 +42,19 @@ static int rrpc_connect(struct rpc_transport *t)
 		.dst = t->dst,
 	};
 	char ctrl[PATH_MAX];
-	struct stat st;
 	int fd, rc = 0;
 
 	if (r->ctrl[0])
 		rpc_strlcpy(ctrl, r->ctrl, sizeof(ctrl));
-	else if (rpc_find_node_by_prefix(NULL, "rpmsg_rpc_ctrl", ctrl, sizeof(ctrl)))
+	else if (rpc_find_node_by_prefix(RRPC_CLASS, "rpmsg_rpc_ctrl", ctrl, sizeof(ctrl)))
 		return -EAGAIN;
-	if (stat(ctrl, &st) < 0)
-		return errno == ENOENT ? -EAGAIN : -errno;
-	if (!S_ISCHR(st.st_mode))
-		return -ENOTTY;
+	rc = rpc_check_chardev(ctrl, RRPC_CLASS);
+	if (rc == -ENOENT)
+		return -EAGAIN;
+	if (rc == -ENOTTY || rc == -ENODEV)
+		return -EINVAL;	/* exists, but is not one of our control nodes */
+	if (rc)
+		return rc;
 	fd = open(ctrl, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT || errno == ENODEV ? -EAGAIN : -errno;
@@ -95,7 +99,7 @@ int rpc_transport_rpmsg_rpc_new(struct rpc_transport **out, const char *node,
 	r->bind_by_name = bind_by_name;
 	if (node)
 		rpc_strlcpy(r->ctrl, node, sizeof(r->ctrl));
-	rpc_transport_set_ident(t, name, src, dst, NULL);
+	rpc_transport_set_ident(t, name, src, dst, RRPC_CLASS);
 	*out = t;
 	return 0;
 }

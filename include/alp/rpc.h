@@ -69,7 +69,8 @@ typedef struct {
 	uint32_t framing;	/* ALP_RPC_FRAMING_* */
 	const char *node;	/* NULL: discover by name through udev; or
 				 * "/dev/rpmsgN", "/dev/rpmsg_ctrlN",
-				 * "/dev/rpmsg_rpc_ctrlN", "unix:PATH",
+				 * "/dev/rpmsg_rpc_ctrlN", "rpmsg_char:PATH",
+				 * "rpmsg_rpc:PATH", "unix:PATH",
 				 * "unix:@ABSTRACT", "unix-listen:PATH" */
 	uint32_t open_timeout_ms; /* how long open waits for the peer; 0 -> 5000 */
 } alp_rpc_config_t;

@@ -16,6 +16,10 @@ START_TEST(wrong_kind_of_node_is_refused)
 	ck_assert_ptr_null(alp_rpc_open(&(alp_rpc_config_t){ .name = "x", .node = "/dev/null",
 							      .open_timeout_ms = 100 }));
 	ck_assert_int_eq(alp_last_error(), ALP_ERR_INVAL);
+	ck_assert_ptr_null(alp_rpc_open(&(alp_rpc_config_t){ .name = "x",
+							      .node = "rpmsg_char:/dev/zero",
+							      .open_timeout_ms = 100 }));
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_INVAL);
 	/* Not a char device at all. */
 	ck_assert_ptr_null(alp_rpc_open(&(alp_rpc_config_t){ .name = "x", .node = "/dev/",
 							      .open_timeout_ms = 100 }));

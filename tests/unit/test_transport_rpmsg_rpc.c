@@ -22,12 +22,23 @@ START_TEST(absent_ctrl_times_out)
 }
 END_TEST
 
+START_TEST(foreign_node_is_refused)
+{
+	/* /dev/null is a char device of class mem, not a control node of ours. */
+	ck_assert_ptr_null(alp_rpc_open(&(alp_rpc_config_t){ .name = "x",
+							      .node = "rpmsg_rpc:/dev/null",
+							      .open_timeout_ms = 100 }));
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_INVAL);
+}
+END_TEST
+
 Suite *transport_rpmsg_rpc_suite(void)
 {
 	Suite *s = suite_create("transport_rpmsg_rpc");
 	TCase *tc = tcase_create("transport_rpmsg_rpc");
 
 	tcase_add_test(tc, absent_ctrl_times_out);
+	tcase_add_test(tc, foreign_node_is_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
