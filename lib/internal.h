@@ -7,6 +7,7 @@
 #define LIBRPC_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,7 +54,9 @@ struct rpc_transport_ops {
 struct rpc_transport {
 	const struct rpc_transport_ops *ops;
 	int fd;			/* connected message fd, -1 when down */
-	size_t mtu;		/* largest message, framing included */
+	/* Largest message, framing included. Atomic: senders read it without
+	 * tx_lock while a reconnect (driver backend) may change it. */
+	_Atomic size_t mtu;
 	bool is_socket;		/* use send/recv (MSG_TRUNC tells the real size) */
 	int retry_ms;		/* set by a failed connect(): retry after this long even
 				 * without a watch event (0: only on events) */

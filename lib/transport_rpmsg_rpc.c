@@ -69,9 +69,7 @@ static int rrpc_connect(struct rpc_transport *t)
 	if (rc)
 		return rc;
 	t->fd = c.fd;
-	t->mtu = c.mtu ? c.mtu : ALP_RPC_WIRE_MTU_DEFAULT;
-	if (t->mtu > RPC_RX_BUF)
-		t->mtu = RPC_RX_BUF;
+	t->mtu = c.mtu == 0 ? ALP_RPC_WIRE_MTU_DEFAULT : c.mtu > RPC_RX_BUF ? RPC_RX_BUF : c.mtu;
 	return 0;
 }
 

@@ -368,6 +368,44 @@ START_TEST(close_while_calls_blocked)
 }
 END_TEST
 
+static atomic_int closed_in_cb;
+
+static void close_cb(const void *p, size_t l, void *user)
+{
+	(void)p;
+	(void)l;
+	alp_rpc_close(user);
+	closed_in_cb = 1;
+}
+
+/* A callback closes the channel while another thread is blocked in a call. */
+START_TEST(close_from_callback_with_blocked_caller)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
+	struct caller c = { .ch = ch, .method = "m", .timeout = UINT32_MAX };
+	struct async_rec a = { 0 };
+	uint8_t buf[600];
+	pthread_t t;
+
+	closed_in_cb = 0;
+	ck_assert_int_eq(alp_rpc_subscribe(ch, "bye", close_cb, ch), ALP_OK);
+	pthread_create(&t, NULL, call_thread, &c);
+	ck_assert_int_gt(t_recv(peer, buf, sizeof(buf), T_WAIT_MS), 0);
+	ck_assert_int_eq(alp_rpc_call_async(ch, "m", NULL, 0, UINT32_MAX, async_done, &a), ALP_OK);
+	ck_assert_int_gt(t_recv(peer, buf, sizeof(buf), T_WAIT_MS), 0);
+	t_send_call(peer, ALP_RPC_KIND_ONEWAY, 0, 0, "bye", NULL, 0);
+	pthread_join(t, NULL);
+	ck_assert_int_eq(c.rc, ALP_ERR_NOT_READY);
+	ck_assert(t_wait(async_n, &a, T_WAIT_MS));
+	ck_assert_int_eq(a.st, ALP_ERR_NOT_READY);
+	/* Freed by its poll thread: the socket closes. */
+	ck_assert_int_eq(t_recv(peer, buf, sizeof(buf), T_WAIT_MS), 0);
+	ck_assert_int_eq(closed_in_cb, 1);
+	close(peer);
+}
+END_TEST
+
 START_TEST(link_loss_fails_inflight_calls)
 {
 	int peer;
@@ -466,6 +504,7 @@ Suite *call_suite(void)
 	tcase_add_test(tc, close_cancels_async);
 	tcase_add_test(tc, close_while_calls_blocked);
 	tcase_add_test(tc, link_loss_fails_inflight_calls);
+	tcase_add_test(tc, close_from_callback_with_blocked_caller);
 	tcase_add_test(tc, many_threads_calling);
 	suite_add_tcase(s, tc);
 	return s;

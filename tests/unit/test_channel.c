@@ -499,6 +499,83 @@ START_TEST(peer_hangup_is_link_down)
 }
 END_TEST
 
+static atomic_int storm_calls;
+
+static void storm_cb(const void *payload, size_t len, void *user)
+{
+	(void)payload;
+	(void)len;
+	(void)user;
+	storm_calls++;
+}
+
+struct toggler {
+	alp_rpc_channel_t *ch;
+	atomic_int stop;
+	int bad;
+};
+
+static void *toggle_thread(void *arg)
+{
+	struct toggler *t = arg;
+
+	while (!t->stop) {
+		if (alp_rpc_subscribe(t->ch, "evt", storm_cb, NULL) != ALP_OK ||
+		    alp_rpc_unsubscribe(t->ch, "evt") != ALP_OK ||
+		    alp_rpc_send(t->ch, "out", "x", 1) != ALP_OK)
+			t->bad++;
+	}
+	return NULL;
+}
+
+#define STORM 2000
+
+struct drainer {
+	int fd;
+	atomic_int stop;
+};
+
+/* Keeps the "out" frames from filling the socket (senders would block). */
+static void *drain_thread(void *arg)
+{
+	struct drainer *d = arg;
+	uint8_t buf[64];
+
+	while (!d->stop)
+		t_recv(d->fd, buf, sizeof(buf), 10);
+	return NULL;
+}
+
+/* Frames arrive while other threads subscribe, unsubscribe and send. */
+START_TEST(subscribe_churn_under_traffic)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
+	struct toggler tg[2] = { { .ch = ch }, { .ch = ch } };
+	struct drainer d = { .fd = peer };
+	pthread_t t[2], dt;
+
+	storm_calls = 0;
+	pthread_create(&dt, NULL, drain_thread, &d);
+	for (int i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, toggle_thread, &tg[i]);
+	for (int i = 0; i < STORM; i++)
+		t_send_call(peer, ALP_RPC_KIND_ONEWAY, 0, 0, "evt", NULL, 0);
+	ck_assert(T_WAIT_STAT(ch, rx_frames, STORM));
+	for (int i = 0; i < 2; i++) {
+		tg[i].stop = 1;
+		pthread_join(t[i], NULL);
+		ck_assert_int_eq(tg[i].bad, 0);
+	}
+	d.stop = 1;
+	pthread_join(dt, NULL);
+	/* Every frame went to the callback or was counted unhandled, once. */
+	ck_assert_uint_eq((uint64_t)storm_calls + T_STAT(ch, rx_unhandled), STORM);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
 START_TEST(stats_prefix_copy)
 {
 	int peer;
@@ -540,6 +617,7 @@ Suite *channel_suite(void)
 	tcase_add_test(tc, unsubscribe_waits_for_running_callback);
 	tcase_add_test(tc, peer_hangup_is_link_down);
 	tcase_add_test(tc, stats_prefix_copy);
+	tcase_add_test(tc, subscribe_churn_under_traffic);
 	suite_add_tcase(s, tc);
 	return s;
 }
