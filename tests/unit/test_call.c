@@ -379,26 +379,42 @@ static void close_cb(const void *p, size_t l, void *user)
 }
 
 /* A callback closes the channel while another thread is blocked in a call. */
+/* One sync call blocked in thread *t and one async call, both on the wire. */
+static void start_two_calls(alp_rpc_channel_t *ch, int peer, struct caller *c,
+			    struct async_rec *a, pthread_t *t)
+{
+	uint8_t buf[600];
+
+	*c = (struct caller){ .ch = ch, .method = "m", .timeout = UINT32_MAX };
+	pthread_create(t, NULL, call_thread, c);
+	ck_assert_int_gt(t_recv(peer, buf, sizeof(buf), T_WAIT_MS), 0);
+	ck_assert_int_eq(alp_rpc_call_async(ch, "m", NULL, 0, UINT32_MAX, async_done, a), ALP_OK);
+	ck_assert_int_gt(t_recv(peer, buf, sizeof(buf), T_WAIT_MS), 0);
+}
+
+/* Both calls of start_two_calls() end with ALP_ERR_NOT_READY. */
+static void both_not_ready(struct caller *c, struct async_rec *a, pthread_t t)
+{
+	pthread_join(t, NULL);
+	ck_assert_int_eq(c->rc, ALP_ERR_NOT_READY);
+	ck_assert(t_wait(async_n, a, T_WAIT_MS));
+	ck_assert_int_eq(a->st, ALP_ERR_NOT_READY);
+}
+
 START_TEST(close_from_callback_with_blocked_caller)
 {
 	int peer;
 	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
-	struct caller c = { .ch = ch, .method = "m", .timeout = UINT32_MAX };
+	struct caller c;
 	struct async_rec a = { 0 };
 	uint8_t buf[600];
 	pthread_t t;
 
 	closed_in_cb = 0;
 	ck_assert_int_eq(alp_rpc_subscribe(ch, "bye", close_cb, ch), ALP_OK);
-	pthread_create(&t, NULL, call_thread, &c);
-	ck_assert_int_gt(t_recv(peer, buf, sizeof(buf), T_WAIT_MS), 0);
-	ck_assert_int_eq(alp_rpc_call_async(ch, "m", NULL, 0, UINT32_MAX, async_done, &a), ALP_OK);
-	ck_assert_int_gt(t_recv(peer, buf, sizeof(buf), T_WAIT_MS), 0);
+	start_two_calls(ch, peer, &c, &a, &t);
 	t_send_call(peer, ALP_RPC_KIND_ONEWAY, 0, 0, "bye", NULL, 0);
-	pthread_join(t, NULL);
-	ck_assert_int_eq(c.rc, ALP_ERR_NOT_READY);
-	ck_assert(t_wait(async_n, &a, T_WAIT_MS));
-	ck_assert_int_eq(a.st, ALP_ERR_NOT_READY);
+	both_not_ready(&c, &a, t);
 	/* Freed by its poll thread: the socket closes. */
 	ck_assert_int_eq(t_recv(peer, buf, sizeof(buf), T_WAIT_MS), 0);
 	ck_assert_int_eq(closed_in_cb, 1);
@@ -410,20 +426,13 @@ START_TEST(link_loss_fails_inflight_calls)
 {
 	int peer;
 	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
-	struct caller c = { .ch = ch, .method = "m", .timeout = UINT32_MAX };
+	struct caller c;
 	struct async_rec a = { 0 };
-	uint8_t buf[600];
 	pthread_t t;
 
-	pthread_create(&t, NULL, call_thread, &c);
-	ck_assert_int_gt(t_recv(peer, buf, sizeof(buf), T_WAIT_MS), 0);
-	ck_assert_int_eq(alp_rpc_call_async(ch, "m", NULL, 0, UINT32_MAX, async_done, &a), ALP_OK);
-	ck_assert_int_gt(t_recv(peer, buf, sizeof(buf), T_WAIT_MS), 0);
+	start_two_calls(ch, peer, &c, &a, &t);
 	close(peer);
-	pthread_join(t, NULL);
-	ck_assert_int_eq(c.rc, ALP_ERR_NOT_READY);
-	ck_assert(t_wait(async_n, &a, T_WAIT_MS));
-	ck_assert_int_eq(a.st, ALP_ERR_NOT_READY);
+	both_not_ready(&c, &a, t);
 	alp_rpc_close(ch);
 }
 END_TEST
