@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -332,6 +334,27 @@ static void *poll_thread(void *arg)
 
 /* ---- open / close -------------------------------------------------------- */
 
+/*
+ * The poll thread blocks every signal, so that process signals keep going
+ * to the application's threads, and is named after the channel for ps/gdb.
+ */
+static int start_poll_thread(struct alp_rpc_channel *ch, const char *name)
+{
+	sigset_t all, old;
+	char tname[16];
+	int rc;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&ch->thread, NULL, poll_thread, ch);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc)
+		return -rc;
+	snprintf(tname, sizeof(tname), "rpc:%s", name);
+	pthread_setname_np(ch->thread, tname);
+	return 0;
+}
+
 void rpc_channel_destroy(struct alp_rpc_channel *ch)
 {
 	pthread_mutex_lock(&ch->lock);
@@ -449,9 +472,8 @@ static alp_rpc_channel_t *open_common(const alp_rpc_config_t *cfg, int fd)
 	     make_transport(cfg, src, dst, &ch->tp);
 	if (rc == 0)
 		rc = wait_first_connect(ch, tmo);
-	if (rc == 0) {
-		rc = -pthread_create(&ch->thread, NULL, poll_thread, ch);
-	}
+	if (rc == 0)
+		rc = start_poll_thread(ch, cfg->name);
 	if (rc) {
 		if (!ch->tp && fd >= 0)
 			close(fd);

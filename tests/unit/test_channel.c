@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -576,6 +577,43 @@ START_TEST(subscribe_churn_under_traffic)
 }
 END_TEST
 
+static atomic_int sig_blocked = -1;
+static char poll_name[16];
+
+static void where_cb(const void *p, size_t l, void *user)
+{
+	sigset_t cur;
+
+	(void)p;
+	(void)l;
+	(void)user;
+	pthread_getname_np(pthread_self(), poll_name, sizeof(poll_name));
+	pthread_sigmask(SIG_SETMASK, NULL, &cur);
+	sig_blocked = sigismember(&cur, SIGUSR1) && sigismember(&cur, SIGINT);
+}
+
+static bool where_done(void *arg)
+{
+	(void)arg;
+	return sig_blocked >= 0;
+}
+
+/* Callbacks run on the channel's named poll thread, with signals blocked. */
+START_TEST(poll_thread_blocks_signals)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_TEXT, &peer);
+
+	ck_assert_int_eq(alp_rpc_subscribe(ch, "where", where_cb, NULL), ALP_OK);
+	t_send_text(peer, "where", NULL, 0);
+	ck_assert(t_wait(where_done, NULL, T_WAIT_MS));
+	ck_assert_int_eq(sig_blocked, 1);
+	ck_assert_str_eq(poll_name, "rpc:test");
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
 START_TEST(stats_prefix_copy)
 {
 	int peer;
@@ -618,6 +656,7 @@ Suite *channel_suite(void)
 	tcase_add_test(tc, peer_hangup_is_link_down);
 	tcase_add_test(tc, stats_prefix_copy);
 	tcase_add_test(tc, subscribe_churn_under_traffic);
+	tcase_add_test(tc, poll_thread_blocks_signals);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -180,6 +180,62 @@ static struct result run_case(enum mode mode, int threads, double seconds)
 	return res;
 }
 
+/*
+ * The threading choice: n channels (each with its own poll thread, and
+ * the server's), one calling thread each, against the single-channel
+ * figures above; and what opening and closing a channel costs.
+ */
+static void run_multi(int nch, double seconds)
+{
+	struct run r[16];
+	alp_rpc_channel_t *srv[16];
+	pthread_t t[16];
+	alp_rpc_config_t cfg = { .name = "bench", .framing = ALP_RPC_FRAMING_CALL };
+	double t0, open_s, total = 0, elapsed, *all;
+	size_t n = 0;
+
+	t0 = now_s();
+	for (int i = 0; i < nch; i++) {
+		int sv[2];
+
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].mode = CALL;
+		r[i].seconds = seconds;
+		r[i].lat_us = malloc(sizeof(double) * 200000);
+		pthread_mutex_init(&r[i].res_lock, NULL);
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+			exit(1);
+		r[i].client = alp_rpc_open_fd(&cfg, sv[0]);
+		srv[i] = alp_rpc_open_fd(&cfg, sv[1]);
+		if (!r[i].client || !srv[i] || alp_rpc_serve(srv[i], "echo", echo, NULL))
+			exit(1);
+	}
+	open_s = (now_s() - t0) / nch;
+	t0 = now_s();
+	for (int i = 0; i < nch; i++)
+		pthread_create(&t[i], NULL, worker, &r[i]);
+	for (int i = 0; i < nch; i++)
+		pthread_join(t[i], NULL);
+	elapsed = now_s() - t0;
+	all = malloc(sizeof(double) * 200000 * (size_t)nch);
+	for (int i = 0; i < nch; i++) {
+		memcpy(all + n, r[i].lat_us, r[i].n * sizeof(double));
+		n += r[i].n;
+		total += (double)r[i].n;
+		free(r[i].lat_us);
+	}
+	t0 = now_s();
+	for (int i = 0; i < nch; i++) {
+		alp_rpc_close(r[i].client);
+		alp_rpc_close(srv[i]);
+	}
+	qsort(all, n, sizeof(double), cmp);
+	printf("%-22s %7d %12.0f %10.1f %10.1f   (open %.0f us, close %.0f us per pair)\n",
+	       "call framing, 1 ch/thr", nch, total / elapsed, all[n / 2],
+	       all[(size_t)((double)n * 0.99)], open_s * 1e6, (now_s() - t0) / nch * 1e6);
+	free(all);
+}
+
 int main(int argc, char **argv)
 {
 	static const int threads[] = { 1, 4, 16 };
@@ -199,6 +255,10 @@ int main(int argc, char **argv)
 			       res[m][ti].rate, res[m][ti].p50, res[m][ti].p99);
 		}
 	}
+	printf("\n%-22s %7s %12s %10s %10s\n", "one channel per thread", "chans", "calls/s",
+	       "p50 us", "p99 us");
+	run_multi(4, seconds);
+	run_multi(16, seconds);
 	printf("\nround trip, 1 thread: call framing p50 = %.2fx raw, text framing p50 = %.2fx raw\n",
 	       res[CALL][0].p50 / res[RAW][0].p50, res[TEXT][0].p50 / res[RAW][0].p50);
 	printf("16 threads: call framing %.2fx the calls/s of text framing\n",
