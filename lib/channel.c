@@ -272,7 +272,7 @@ static void read_one(struct alp_rpc_channel *ch, uint8_t *buf, short revents)
 static void *poll_thread(void *arg)
 {
 	struct alp_rpc_channel *ch = arg;
-	uint8_t *buf = malloc(RPC_RX_BUF);
+	uint8_t *buf = ch->rx;
 	bool self;
 
 	poll_self = ch;
@@ -285,7 +285,7 @@ static void *poll_thread(void *arg)
 		pthread_mutex_lock(&ch->lock);
 		closing = ch->closing;
 		pthread_mutex_unlock(&ch->lock);
-		if (closing || !buf)
+		if (closing)
 			break;
 		tfd = ch->tp->fd;
 		wfd = tfd < 0 ? ch->tp->ops->watch_fd(ch->tp) : -1;
@@ -319,7 +319,6 @@ static void *poll_thread(void *arg)
 			try_connect(ch);
 		}
 	}
-	free(buf);
 	rpc_call_fail_all(ch, ALP_ERR_NOT_READY);
 	pthread_mutex_lock(&ch->lock);
 	self = ch->self_close;

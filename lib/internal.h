@@ -166,6 +166,7 @@ struct alp_rpc_channel {
 	int wake_fd;			/* eventfd poking the poll thread */
 	pthread_t thread;
 	bool self_close;		/* close was called on the poll thread (lock) */
+	uint8_t rx[RPC_RX_BUF];		/* poll thread's receive buffer */
 };
 
 /* channel.c */

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -23,6 +24,27 @@ ssize_t rpc_transport_send(struct rpc_transport *t, const void *buf, size_t len)
 	return n < 0 ? -errno : n;
 }
 
+/*
+ * Our driver refuses a read into a too-short buffer (EMSGSIZE) and keeps the
+ * message queued: read it into a buffer of its size to get it out of the way,
+ * and report its length so that the caller counts it as oversize.
+ */
+static ssize_t discard_oversize(struct rpc_transport *t)
+{
+	int next = 0;
+	ssize_t n;
+	void *tmp;
+
+	if (ioctl(t->fd, FIONREAD, &next) < 0 || next <= 0)
+		return -EMSGSIZE;
+	tmp = malloc((size_t)next);
+	if (!tmp)
+		return -ENOMEM;
+	n = read(t->fd, tmp, (size_t)next);
+	free(tmp);
+	return n < 0 ? -errno : n;
+}
+
 ssize_t rpc_transport_recv(struct rpc_transport *t, void *buf, size_t cap)
 {
 	ssize_t n;
@@ -32,6 +54,8 @@ ssize_t rpc_transport_recv(struct rpc_transport *t, void *buf, size_t cap)
 		n = t->is_socket ? recv(t->fd, buf, cap, MSG_TRUNC | MSG_DONTWAIT) :
 				   read(t->fd, buf, cap);
 	} while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == EMSGSIZE && !t->is_socket)
+		return discard_oversize(t);
 	return n < 0 ? -errno : n;
 }
 
