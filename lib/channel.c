@@ -119,10 +119,10 @@ static void deliver_raw(struct alp_rpc_channel *ch, const void *msg, size_t len)
 	void *user;
 
 	pthread_mutex_lock(&ch->lock);
-	cb = ch->raw_cb;
-	user = ch->raw_user;
+	cb = ch->raw_hook.used ? ch->raw_hook.fn.raw : NULL;
+	user = ch->raw_hook.user;
 	if (cb)
-		ch->dispatching = &ch->raw_cb;
+		ch->dispatching = &ch->raw_hook;
 	else
 		ch->stats.rx_unhandled++;
 	pthread_mutex_unlock(&ch->lock);
@@ -153,10 +153,10 @@ static void deliver_oneway(struct alp_rpc_channel *ch, const struct alp_rpc_fram
 		cb = s->fn.sub;
 		user = s->user;
 		ch->dispatching = s;
-	} else if (ch->msg_cb) {
-		mcb = ch->msg_cb;
-		user = ch->msg_user;
-		ch->dispatching = &ch->msg_cb;
+	} else if (ch->msg_hook.used) {
+		mcb = ch->msg_hook.fn.msg;
+		user = ch->msg_hook.user;
+		ch->dispatching = &ch->msg_hook;
 	} else {
 		ch->stats.rx_unhandled++;
 	}
@@ -508,8 +508,8 @@ RPC_EXPORT void alp_rpc_close(alp_rpc_channel_t *ch)
 	ch->self_close = rpc_on_poll_thread(ch);
 	memset(ch->subs, 0, sizeof(ch->subs));
 	memset(ch->srvs, 0, sizeof(ch->srvs));
-	ch->msg_cb = NULL;
-	ch->raw_cb = NULL;
+	ch->msg_hook.used = false;
+	ch->raw_hook.used = false;
 	pthread_cond_broadcast(&ch->cond);
 	pthread_mutex_unlock(&ch->lock);
 	if (ch->self_close)
@@ -578,34 +578,22 @@ RPC_EXPORT alp_status_t alp_rpc_unsubscribe(alp_rpc_channel_t *ch, const char *m
 	return set_sub(ch, method, NULL, NULL);
 }
 
-/* Set a catch-all callback pair (msg or raw) and wait out a running call. */
-static alp_status_t set_hook(alp_rpc_channel_t *ch, void *slot_cb, void *cb,
-			     void **slot_user, void *user)
-{
-	if (rpc_channel_enter(ch))
-		return rpc_set_error(ALP_ERR_NOT_READY);
-	pthread_mutex_lock(&ch->lock);
-	memcpy(slot_cb, &cb, sizeof(cb));
-	*slot_user = user;
-	while (!cb && ch->dispatching == slot_cb && !rpc_on_poll_thread(ch))
-		pthread_cond_wait(&ch->cond, &ch->lock);
-	pthread_mutex_unlock(&ch->lock);
-	rpc_channel_leave(ch);
-	return rpc_set_error(ALP_OK);
-}
-
 RPC_EXPORT alp_status_t alp_rpc_set_msg_cb(alp_rpc_channel_t *ch, alp_rpc_msg_cb_t cb, void *user)
 {
+	union rpc_fn fn = { .msg = cb };
+
 	if (!ch)
 		return rpc_set_error(ALP_ERR_INVAL);
-	return set_hook(ch, &ch->msg_cb, *(void **)&cb, &ch->msg_user, user);
+	return rpc_slot_set(ch, &ch->msg_hook, 1, RPC_HOOK, cb ? &fn : NULL, user);
 }
 
 RPC_EXPORT alp_status_t alp_rpc_set_raw_cb(alp_rpc_channel_t *ch, alp_rpc_raw_cb_t cb, void *user)
 {
+	union rpc_fn fn = { .raw = cb };
+
 	if (!ch)
 		return rpc_set_error(ALP_ERR_INVAL);
-	return set_hook(ch, &ch->raw_cb, *(void **)&cb, &ch->raw_user, user);
+	return rpc_slot_set(ch, &ch->raw_hook, 1, RPC_HOOK, cb ? &fn : NULL, user);
 }
 
 RPC_EXPORT alp_status_t alp_rpc_send(alp_rpc_channel_t *ch, const char *method,

@@ -20,6 +20,9 @@
 
 #define RPC_EXPORT __attribute__((visibility("default")))
 
+/* Key of the one-entry hook tables (not a valid method name). */
+#define RPC_HOOK "*"
+
 /* Largest message any transport gives us; longer ones are counted oversize. */
 #define RPC_RX_BUF 4096
 #define RPC_DEFAULT_OPEN_TIMEOUT_MS 5000u
@@ -107,6 +110,8 @@ int rpc_find_node_by_prefix(const char *subsystem, const char *prefix, char *nod
 union rpc_fn {
 	alp_rpc_method_cb_t sub;
 	alp_rpc_handler_t srv;
+	alp_rpc_msg_cb_t msg;
+	alp_rpc_raw_cb_t raw;
 };
 
 struct rpc_slot {
@@ -147,10 +152,8 @@ struct alp_rpc_channel {
 	unsigned int users;		/* API calls currently inside the channel */
 	struct rpc_slot subs[ALP_RPC_SUBSCRIBE_MAX];
 	struct rpc_slot srvs[ALP_RPC_SERVE_MAX];
-	alp_rpc_msg_cb_t msg_cb;
-	void *msg_user;
-	alp_rpc_raw_cb_t raw_cb;
-	void *raw_user;
+	struct rpc_slot msg_hook;	/* catch-all, a one-entry table keyed RPC_HOOK */
+	struct rpc_slot raw_hook;	/* raw mode receiver, same */
 	const void *dispatching;	/* table entry whose callback runs now */
 	struct rpc_pending *pending;
 	uint32_t next_id;
