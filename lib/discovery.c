@@ -105,9 +105,11 @@ static bool attr_addr_matches(struct udev_device *d, const char *attr, uint32_t 
 	return v && (uint32_t)strtoll(v, NULL, 0) == want;
 }
 
-/* Walk devices of subsystem (any if NULL) whose sysname matches glob. */
-static int find_node(const char *subsystem, const char *glob, const char *name,
-		     uint32_t src, uint32_t dst, char *node, size_t cap)
+typedef bool (*dev_pick_t)(struct udev_device *d, const char *devnode, void *arg);
+
+/* First device of subsystem (any if NULL) whose sysname matches glob and that pick accepts. */
+static int find_node(const char *subsystem, const char *glob, dev_pick_t pick, void *arg,
+		     char *node, size_t cap)
 {
 	struct udev *udev = udev_new();
 	struct udev_enumerate *e = udev ? udev_enumerate_new(udev) : NULL;
@@ -126,11 +128,8 @@ static int find_node(const char *subsystem, const char *glob, const char *name,
 		struct udev_device *d = udev_device_new_from_syspath(udev,
 								     udev_list_entry_get_name(it));
 		const char *devnode = d ? udev_device_get_devnode(d) : NULL;
-		const char *n = d && name ? udev_device_get_sysattr_value(d, "name") : NULL;
 
-		if (devnode && (!name || (n && !strcmp(n, name) &&
-					  attr_addr_matches(d, "src", src) &&
-					  attr_addr_matches(d, "dst", dst)))) {
+		if (devnode && pick(d, devnode, arg)) {
 			rpc_strlcpy(node, devnode, cap);
 			rc = 0;
 		}
@@ -143,15 +142,48 @@ static int find_node(const char *subsystem, const char *glob, const char *name,
 	return rc;
 }
 
-int rpc_find_rpmsg_ept(const char *name, uint32_t src, uint32_t dst, char *node, size_t cap)
+struct ept_match {
+	const char *name;
+	uint32_t src, dst;
+};
+
+static bool ept_pick(struct udev_device *d, const char *devnode, void *arg)
 {
-	return find_node("rpmsg", "rpmsg[0-9]*", name, src, dst, node, cap);
+	const struct ept_match *m = arg;
+	const char *n = udev_device_get_sysattr_value(d, "name");
+
+	(void)devnode;
+	return n && !strcmp(n, m->name) && attr_addr_matches(d, "src", m->src) &&
+	       attr_addr_matches(d, "dst", m->dst);
 }
 
-int rpc_find_node_by_prefix(const char *subsystem, const char *prefix, char *node, size_t cap)
+int rpc_find_rpmsg_ept(const char *name, uint32_t src, uint32_t dst, char *node, size_t cap)
 {
+	struct ept_match m = { .name = name, .src = src, .dst = dst };
+
+	return find_node("rpmsg", "rpmsg[0-9]*", ept_pick, &m, node, cap);
+}
+
+struct node_pick {
+	bool (*accept)(const char *devnode, void *arg);
+	void *arg;
+};
+
+static bool node_pick(struct udev_device *d, const char *devnode, void *arg)
+{
+	const struct node_pick *p = arg;
+
+	(void)d;
+	return !p->accept || p->accept(devnode, p->arg);
+}
+
+int rpc_find_node_by_prefix(const char *subsystem, const char *prefix,
+			    bool (*accept)(const char *devnode, void *arg), void *arg,
+			    char *node, size_t cap)
+{
+	struct node_pick p = { .accept = accept, .arg = arg };
 	char glob[64];
 
 	snprintf(glob, sizeof(glob), "%s[0-9]*", prefix);
-	return find_node(subsystem, glob, NULL, 0, 0, node, cap);
+	return find_node(subsystem, glob, node_pick, &p, node, cap);
 }

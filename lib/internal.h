@@ -101,8 +101,13 @@ void rpc_udev_watch_free(struct rpc_udev_watch *w);
 int rpc_check_chardev(const char *path, const char *subsystem);
 /* Find /dev node of an rpmsg_char endpoint device with this name (and addrs unless ANY). */
 int rpc_find_rpmsg_ept(const char *name, uint32_t src, uint32_t dst, char *node, size_t cap);
-/* Find the first /dev node whose sysfs name starts with prefix in subsystem. */
-int rpc_find_node_by_prefix(const char *subsystem, const char *prefix, char *node, size_t cap);
+/*
+ * The first /dev node named prefix + digits in subsystem (any if NULL) that
+ * accept (if not NULL) takes: 0, -ENOENT, -ENOTSUP (no libudev context).
+ */
+int rpc_find_node_by_prefix(const char *subsystem, const char *prefix,
+			    bool (*accept)(const char *devnode, void *arg), void *arg,
+			    char *node, size_t cap);
 
 /* ---- the channel ------------------------------------------------------- */
 

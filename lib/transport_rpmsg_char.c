@@ -53,7 +53,7 @@ static int create_ept(struct rpc_transport *t, struct rchar_priv *r)
 
 	if (r->ctrl[0])
 		rpc_strlcpy(ctrl, r->ctrl, sizeof(ctrl));
-	else if (rpc_find_node_by_prefix("rpmsg", "rpmsg_ctrl", ctrl, sizeof(ctrl)))
+	else if (rpc_find_node_by_prefix("rpmsg", "rpmsg_ctrl", NULL, NULL, ctrl, sizeof(ctrl)))
 		return -EAGAIN;
 	rc = rpc_check_chardev(ctrl, "rpmsg");
 	if (rc)

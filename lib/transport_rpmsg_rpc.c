@@ -32,6 +32,36 @@ struct rrpc_priv {
 	bool bind_by_name;
 };
 
+/*
+ * Whether the remote behind this control node announced a channel called
+ * name: with several remotes, discovery by name picks the one that serves
+ * it (and falls back to the first control node, where a bind-by-name
+ * endpoint waits for the announcement).
+ */
+static bool announces(const char *ctrl, void *name)
+{
+	struct rpmsg_rpc_channel chans[64];
+	struct rpmsg_rpc_list l = {
+		.size = sizeof(l),
+		.count = 64,
+		.entry_size = sizeof(chans[0]),
+		.entries = (uintptr_t)chans,
+	};
+	bool found = false;
+	int fd = open(ctrl, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	if (ioctl(fd, RPMSG_RPC_LIST_CHANNELS, &l) == 0) {
+		for (uint32_t i = 0; !found && i < l.count && i < 64; i++) {
+			chans[i].name[sizeof(chans[i].name) - 1] = 0;
+			found = !strcmp(chans[i].name, name);
+		}
+	}
+	close(fd);
+	return found;
+}
+
 static int rrpc_connect(struct rpc_transport *t)
 {
 	struct rrpc_priv *r = t->priv;
@@ -46,7 +76,10 @@ static int rrpc_connect(struct rpc_transport *t)
 
 	if (r->ctrl[0])
 		rpc_strlcpy(ctrl, r->ctrl, sizeof(ctrl));
-	else if (rpc_find_node_by_prefix(RRPC_CLASS, "rpmsg_rpc_ctrl", ctrl, sizeof(ctrl)))
+	else if (rpc_find_node_by_prefix(RRPC_CLASS, "rpmsg_rpc_ctrl", announces, t->name,
+					 ctrl, sizeof(ctrl)) &&
+		 rpc_find_node_by_prefix(RRPC_CLASS, "rpmsg_rpc_ctrl", NULL, NULL,
+					 ctrl, sizeof(ctrl)))
 		return -EAGAIN;
 	rc = rpc_check_chardev(ctrl, RRPC_CLASS);
 	if (rc == -ENOENT)
