@@ -269,6 +269,67 @@ TEST_F(chardev, stop_and_start)
 	close(fd);
 }
 
+static int rproc_state(const char *rproc, char *buf, size_t len)
+{
+	char path[96];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/remoteproc/%s/state", rproc);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	if (!fgets(buf, len, f))
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static int rproc_set_state(const char *rproc, const char *state)
+{
+	char path[96];
+	FILE *f;
+	int ret = 0;
+
+	snprintf(path, sizeof(path), "/sys/class/remoteproc/%s/state", rproc);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	if (fputs(state, f) < 0)
+		ret = -errno;
+	if (fclose(f))
+		ret = -errno;
+	return ret;
+}
+
+/* The remoteproc sysfs interface drives the simulated remote as a board's. */
+TEST_F(chardev, sysfs_state_stop_start)
+{
+	struct rpmsg_sim_info info;
+	char state[32], buf[MTU];
+	int idx, fd;
+
+	ASSERT_EQ(0, rproc_state(self->rproc, state, sizeof(state)));
+	EXPECT_STREQ("running", state);
+	ASSERT_EQ(0, sim_info(self->sim, &info));
+	ASSERT_EQ(0, rproc_set_state(self->rproc, "stop"));
+	ASSERT_EQ(0, rproc_state(self->rproc, state, sizeof(state)));
+	EXPECT_STREQ("offline", state);
+	EXPECT_FALSE(charnode_exists(self->idx));
+
+	ASSERT_EQ(0, rproc_set_state(self->rproc, "start"));
+	ASSERT_EQ(0, sim_wait_reboot(self->sim, info.boots, 10000));
+	ASSERT_EQ(0, rproc_state(self->rproc, state, sizeof(state)));
+	EXPECT_STREQ("running", state);
+	idx = charnode_find(self->rproc, "rpmsg-raw", 5000);
+	ASSERT_LE(0, idx);
+	fd = charnode_open(idx, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(3, write(fd, "sys", 3));
+	ASSERT_EQ(3, charnode_read(fd, buf, sizeof(buf), 5000));
+	close(fd);
+}
+
 /* Several remotes at once, each with its own channel and counters. */
 TEST(two_remotes)
 {
