@@ -25,6 +25,7 @@
 #define RPC_TX_RECHECK_MS	2
 
 static DEFINE_IDA(rpc_ept_ida);
+static struct lock_class_key rpc_cb_lock_key;
 
 /**
  * struct rpc_msg - one received message
@@ -939,6 +940,16 @@ struct rpc_ept *rpc_ept_create(struct rpc_ctrl *ctrl,
 		ret = req->src == RPMSG_RPC_ADDR_ANY ? -ENOMEM : -EADDRINUSE;
 		goto err_put;
 	}
+	/*
+	 * Our endpoints' cb_lock gets a lockdep class of its own. The
+	 * transport gives all endpoints one class, and the name-service
+	 * endpoint's callback creates channel devices, so holds cb_lock
+	 * across the bus notifier; we destroy endpoints from that notifier.
+	 * Two different locks, but one class: a false cycle. Our callback
+	 * takes only qlock. Set before anything could be delivered to the
+	 * address, but for a message racing with its creation.
+	 */
+	lockdep_set_class(&rpept->cb_lock, &rpc_cb_lock_key);
 	mtu = rpmsg_get_mtu(rpept);
 	if (mtu < 0) {
 		ret = mtu;
