@@ -4,7 +4,10 @@
  * p99) and calls/s with 1, 4 and 16 threads, against a raw write+read
  * ping-pong on the same kind of transport in the same run; text framing
  * (serialised, matched by method) against call framing (concurrent,
- * matched by id). Prints figures; asserts nothing about time.
+ * matched by id). Two peers: an instant echo (the run is CPU-bound on the
+ * host), and a "delay line" that answers every request DELAY_US later
+ * without blocking its input, as a remote core behind vrings would: there
+ * concurrency, not CPU, decides. Prints figures; asserts nothing about time.
  * Copyright (c) 2026 The rpmsg-rpc authors
  *
  * usage: bench [seconds-per-case]   (default 1)
@@ -19,7 +22,9 @@
 #include <unistd.h>
 
 #include <alp/rpc.h>
+#include <alp/rpc_codec.h>
 #include <alp/rpc_ext.h>
+#include <poll.h>
 
 #define PAYLOAD 32
 #define MAX_SAMPLES 4000000
@@ -61,6 +66,64 @@ static void *raw_echo(void *arg)
 		if (write(fd, buf, (size_t)n) != n)
 			break;
 	return NULL;
+}
+
+/* The delay-line peer: every message is answered delay_us after it arrived. */
+struct delay_line {
+	int fd;
+	double delay_s;
+};
+
+#define DL_SLOTS 256
+
+static void *delay_peer(void *arg)
+{
+	struct delay_line *dl = arg;
+	static _Thread_local struct {
+		double due;
+		size_t len;
+		uint8_t msg[512];
+	} q[DL_SLOTS];
+	size_t head = 0, tail = 0;
+	uint8_t in[512];
+
+	for (;;) {
+		struct pollfd p = { .fd = dl->fd, .events = POLLIN };
+		struct timespec ts, *tsp = NULL;
+		struct alp_rpc_frame f;
+		ssize_t n;
+
+		if (head != tail) {
+			double wait = q[head % DL_SLOTS].due - now_s();
+
+			if (wait < 0)
+				wait = 0;
+			ts.tv_sec = (time_t)wait;
+			ts.tv_nsec = (long)((wait - (double)ts.tv_sec) * 1e9);
+			tsp = &ts;
+		}
+		if (tail - head < DL_SLOTS && ppoll(&p, 1, tsp, NULL) > 0) {
+			n = recv(dl->fd, in, sizeof(in), 0);
+			if (n <= 0)
+				return NULL;
+			q[tail % DL_SLOTS].due = now_s() + dl->delay_s;
+			if (alp_rpc_frame_decode(in, (size_t)n, &f) == 0 &&
+			    f.kind == ALP_RPC_KIND_REQUEST)
+				n = alp_rpc_frame_encode_call(q[tail % DL_SLOTS].msg, 512,
+							      ALP_RPC_KIND_REPLY, 0, f.request_id,
+							      f.method, f.payload, f.payload_len);
+			else
+				memcpy(q[tail % DL_SLOTS].msg, in, (size_t)n);
+			q[tail % DL_SLOTS].len = (size_t)n;
+			tail++;
+		}
+		while (head != tail && q[head % DL_SLOTS].due <= now_s()) {
+			if (send(dl->fd, q[head % DL_SLOTS].msg, q[head % DL_SLOTS].len,
+				 MSG_NOSIGNAL) < 0)
+				return NULL;
+			head++;
+		}
+	}
 }
 
 static int echo(const void *req, size_t len, void *resp, size_t *resp_len, void *user)
@@ -123,9 +186,10 @@ struct result {
 	double rate, p50, p99;
 };
 
-static struct result run_case(enum mode mode, int threads, double seconds)
+static struct result run_case(enum mode mode, int threads, double seconds, double delay_us)
 {
 	struct run r = { .mode = mode, .seconds = seconds };
+	struct delay_line dl = { .delay_s = delay_us / 1e6 };
 	alp_rpc_channel_t *server = NULL;
 	pthread_t t[16], echo_thread;
 	struct result res;
@@ -139,17 +203,23 @@ static struct result run_case(enum mode mode, int threads, double seconds)
 		perror("socketpair");
 		exit(1);
 	}
-	if (mode == RAW) {
+	if (mode == RAW)
 		r.fd = sv[0];
+	if (delay_us > 0) {
+		dl.fd = sv[1];
+		pthread_create(&echo_thread, NULL, delay_peer, &dl);
+	} else if (mode == RAW) {
 		pthread_create(&echo_thread, NULL, raw_echo, &sv[1]);
-	} else {
+	}
+	if (mode != RAW) {
 		alp_rpc_config_t cfg = { .name = "bench",
 					 .framing = mode == CALL ? ALP_RPC_FRAMING_CALL :
 								   ALP_RPC_FRAMING_TEXT };
 
 		r.client = alp_rpc_open_fd(&cfg, sv[0]);
-		server = alp_rpc_open_fd(&cfg, sv[1]);
-		if (!r.client || !server || alp_rpc_serve(server, "echo", echo, NULL)) {
+		server = delay_us > 0 ? NULL : alp_rpc_open_fd(&cfg, sv[1]);
+		if (!r.client || (!server && delay_us <= 0) ||
+		    (server && alp_rpc_serve(server, "echo", echo, NULL))) {
 			fprintf(stderr, "bench: open: %s\n", alp_strerror(alp_last_error()));
 			exit(1);
 		}
@@ -162,12 +232,14 @@ static struct result run_case(enum mode mode, int threads, double seconds)
 	elapsed = now_s() - t0;
 	if (mode == RAW) {
 		shutdown(sv[0], SHUT_RDWR);
-		pthread_join(echo_thread, NULL);
 		close(sv[0]);
-		close(sv[1]);
 	} else {
-		alp_rpc_close(r.client);
-		alp_rpc_close(server);
+		alp_rpc_close(r.client);	/* closes sv[0]: the peer thread ends */
+		alp_rpc_close(server);		/* NULL with the delay line: no-op */
+	}
+	if (mode == RAW || delay_us > 0) {
+		pthread_join(echo_thread, NULL);
+		close(sv[1]);
 	}
 	qsort(r.lat_us, r.n, sizeof(double), cmp);
 	res.rate = (double)r.n / elapsed;
@@ -236,32 +308,46 @@ static void run_multi(int nch, double seconds)
 	free(all);
 }
 
-int main(int argc, char **argv)
+static void table(struct result res[3][3], double seconds, double delay_us)
 {
 	static const int threads[] = { 1, 4, 16 };
-	double seconds = argc > 1 ? atof(argv[1]) : 1.0;
-	struct result res[3][3];
 
-	if (seconds <= 0)
-		seconds = 1.0;
-	printf("librpc benchmark: AF_UNIX SOCK_SEQPACKET socketpair, %d-byte payload, "
-	       "%.1f s per case, echo server on the other end\n\n", PAYLOAD, seconds);
 	printf("%-22s %7s %12s %10s %10s\n", "transport/framing", "threads", "calls/s",
 	       "p50 us", "p99 us");
 	for (int ti = 0; ti < 3; ti++) {
 		for (int m = RAW; m <= TEXT; m++) {
-			res[m][ti] = run_case((enum mode)m, threads[ti], seconds);
+			res[m][ti] = run_case((enum mode)m, threads[ti], seconds, delay_us);
 			printf("%-22s %7d %12.0f %10.1f %10.1f\n", mode_name[m], threads[ti],
 			       res[m][ti].rate, res[m][ti].p50, res[m][ti].p99);
 		}
 	}
+}
+
+int main(int argc, char **argv)
+{
+	double seconds = argc > 1 ? atof(argv[1]) : 1.0;
+	double delay_us = argc > 2 ? atof(argv[2]) : 100.0;
+	struct result res[3][3], dres[3][3];
+
+	if (seconds <= 0)
+		seconds = 1.0;
+	printf("librpc benchmark: AF_UNIX SOCK_SEQPACKET socketpair, %d-byte payload, "
+	       "%.1f s per case\n\npeer: instant echo (raw: a thread; librpc: a librpc server)\n",
+	       PAYLOAD, seconds);
+	table(res, seconds, 0);
+	printf("\npeer: delay line, every request answered %.0f us after it arrived, "
+	       "requests pipelined\n", delay_us);
+	table(dres, seconds, delay_us);
 	printf("\n%-22s %7s %12s %10s %10s\n", "one channel per thread", "chans", "calls/s",
 	       "p50 us", "p99 us");
 	run_multi(4, seconds);
 	run_multi(16, seconds);
 	printf("\nround trip, 1 thread: call framing p50 = %.2fx raw, text framing p50 = %.2fx raw\n",
 	       res[CALL][0].p50 / res[RAW][0].p50, res[TEXT][0].p50 / res[RAW][0].p50);
-	printf("16 threads: call framing %.2fx the calls/s of text framing\n",
-	       res[CALL][2].rate / res[TEXT][2].rate);
+	printf("16 threads: call framing %.2fx the calls/s of text framing (instant echo), "
+	       "%.2fx (delay line)\n", res[CALL][2].rate / res[TEXT][2].rate,
+	       dres[CALL][2].rate / dres[TEXT][2].rate);
+	printf("delay line, 1 thread: call framing p50 = %.2fx raw\n",
+	       dres[CALL][0].p50 / dres[RAW][0].p50);
 	return 0;
 }
