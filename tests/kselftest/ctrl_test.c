@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include <linux/rpmsg.h>
@@ -470,6 +472,57 @@ TEST_F(ctrl, after_remote_gone)
 	EXPECT_EQ(-1, ioctl(self->rt.ctrl, RPMSG_CREATE_EPT_IOCTL,
 			    &(struct rpmsg_endpoint_info){ .name = "x" }));
 	EXPECT_EQ(ENODEV, errno);
+}
+
+/* What udev makes of our nodes with tools/udev's rules (no udevd needed). */
+static int udev_links(const char *syspath, char *out, size_t len)
+{
+	char cmd[512];
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd),
+		 "udevadm test --action=add %s 2>&1 | grep '^DEVLINKS='",
+		 syspath);
+	f = popen(cmd, "r");
+	if (!f)
+		return -errno;
+	n = fread(out, 1, len - 1, f);
+	out[n] = '\0';
+	return pclose(f) == 0 ? 0 : -ENOENT;
+}
+
+TEST_F(ctrl, udev_rules)
+{
+	struct rpmsg_rpc_ept_create c;
+	struct rpmsg_rpc_ctrl_info info = { .size = sizeof(info) };
+	char links[1024], want[128], path[128];
+
+	if (system("command -v udevadm >/dev/null"))
+		SKIP(return, "no udevadm");
+	/* our rules instead of the system's, in a private mount namespace */
+	ASSERT_EQ(0, unshare(CLONE_NEWNS));
+	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	ASSERT_EQ(0, mount("tmpfs", "/etc/udev/rules.d", "tmpfs", 0, NULL));
+	ASSERT_EQ(0, system("sed -e s/@GROUP@/root/ -e s/@MODE@/0660/ "
+			    "-e s/@CTRL_MODE@/0600/ "
+			    "tools/udev/60-rpmsg-rpc.rules.in "
+			    ">/etc/udev/rules.d/60-rpmsg-rpc.rules"));
+
+	ASSERT_EQ(0, ioctl(self->rt.ctrl, RPMSG_RPC_CTRL_INFO, &info));
+	snprintf(path, sizeof(path), "/sys/class/rpmsg_rpc/rpmsg_rpc_ctrl%u",
+		 self->rt.index);
+	ASSERT_EQ(0, udev_links(path, links, sizeof(links)));
+	snprintf(want, sizeof(want), "/dev/rpmsg_rpc/%s.ctrl", info.remote);
+	EXPECT_NE(NULL, strstr(links, want)) TH_LOG("%s", links);
+
+	ASSERT_EQ(0, rt_create(self->rt.ctrl, "named", RPMSG_RPC_ADDR_ANY,
+			       RPMSG_RPC_ADDR_ANY, 0, &c));
+	snprintf(path, sizeof(path), "/sys/class/rpmsg_rpc/rpmsg_rpc%u",
+		 c.index);
+	ASSERT_EQ(0, udev_links(path, links, sizeof(links)));
+	snprintf(want, sizeof(want), "/dev/rpmsg_rpc/%s/named", info.remote);
+	EXPECT_NE(NULL, strstr(links, want)) TH_LOG("%s", links);
 }
 
 TEST_HARNESS_MAIN
