@@ -72,7 +72,8 @@ typedef struct {
 				 * "/dev/rpmsg_rpc_ctrlN", "rpmsg_char:PATH",
 				 * "rpmsg_rpc:PATH", "unix:PATH",
 				 * "unix:@ABSTRACT", "unix-listen:PATH" */
-	uint32_t open_timeout_ms; /* how long open waits for the peer; 0 -> 5000 */
+	uint32_t open_timeout_ms; /* how long open waits for the peer; 0 -> 5000,
+				   * UINT32_MAX -> forever */
 } alp_rpc_config_t;
 
 /* Any frame (method already parsed); used by alp_rpc_set_msg_cb() in <alp/rpc_ext.h>. */
@@ -104,7 +105,8 @@ void alp_rpc_close(alp_rpc_channel_t *ch);
 /*
  * Subscribe cb to frames whose method matches; replaces a previous callback
  * for the same method; cb == NULL unsubscribes. ALP_ERR_NOMEM when the
- * per-channel table (ALP_RPC_SUBSCRIBE_MAX entries) is full.
+ * per-channel table (ALP_RPC_SUBSCRIBE_MAX entries) is full,
+ * ALP_ERR_NOSUPPORT on a raw channel. Subscriptions survive link drops.
  */
 alp_status_t alp_rpc_subscribe(alp_rpc_channel_t *ch, const char *method,
 			       alp_rpc_method_cb_t cb, void *user);
@@ -118,9 +120,11 @@ alp_status_t alp_rpc_subscribe(alp_rpc_channel_t *ch, const char *method,
 alp_status_t alp_rpc_unsubscribe(alp_rpc_channel_t *ch, const char *method);
 
 /*
- * Fire-and-forget: frame (method, payload) and write it to the transport.
- * ALP_ERR_MSGSIZE (nothing sent) when the frame exceeds the MTU,
- * ALP_ERR_NOT_READY when the link is down.
+ * Fire-and-forget: frame (method, payload) and write it to the transport
+ * (a text frame, or a one-way call frame with call framing). Returns once
+ * the transport took it. ALP_ERR_MSGSIZE (nothing sent) when the frame
+ * exceeds the MTU, ALP_ERR_NOT_READY when the link is down,
+ * ALP_ERR_NOSUPPORT on a raw channel.
  */
 alp_status_t alp_rpc_send(alp_rpc_channel_t *ch, const char *method,
 			  const void *payload, size_t len);
@@ -134,7 +138,10 @@ alp_status_t alp_rpc_send(alp_rpc_channel_t *ch, const char *method,
  * the capacity on entry and the reply length on exit (ALP_ERR_MSGSIZE, with
  * *resp_len set to the needed length, when the reply does not fit).
  * timeout_ms == UINT32_MAX waits forever. Returns ALP_ERR_BUSY when called
- * from a callback running on the same channel's poll thread.
+ * from a callback running on the same channel's poll thread,
+ * ALP_ERR_MSGSIZE (nothing sent) for a request above the MTU, the peer's
+ * status as ALP_ERR_NOMETHOD/REMOTE/PROTO/TIMEOUT (call framing), and
+ * ALP_ERR_NOT_READY when the link drops or the channel closes meanwhile.
  */
 alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 			  const void *req, size_t req_len,

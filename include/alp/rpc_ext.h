@@ -66,9 +66,11 @@ alp_status_t alp_rpc_serve(alp_rpc_channel_t *ch, const char *method,
 typedef void (*alp_rpc_done_cb_t)(alp_status_t status, const void *resp, size_t len, void *user);
 
 /*
- * Start a call and return at once; done is called exactly once later (never
- * from inside this function). Requires call framing (ALP_ERR_NOSUPPORT
- * otherwise). May be used from callbacks.
+ * Start a call and return at once. When this returns ALP_OK, done is called
+ * exactly once, on the poll thread (never from inside this function);
+ * otherwise it is never called. timeout_ms == UINT32_MAX: no timeout.
+ * Requires call framing (ALP_ERR_NOSUPPORT otherwise). May be used from
+ * callbacks, including done itself.
  */
 alp_status_t alp_rpc_call_async(alp_rpc_channel_t *ch, const char *method,
 				const void *req, size_t req_len, uint32_t timeout_ms,
