@@ -134,6 +134,43 @@ static void rpc_ept_unpop(struct rpc_ept *ept, struct rpc_msg *msg)
 	spin_unlock_irq(&ept->qlock);
 }
 
+/* Put back a list of messages we could not copy out, keeping their order. */
+static void rpc_ept_unpop_list(struct rpc_ept *ept, struct list_head *list)
+{
+	struct rpc_msg *msg;
+	u32 n = 0;
+
+	list_for_each_entry(msg, list, node)
+		n++;
+	spin_lock_irq(&ept->qlock);
+	list_splice(list, &ept->rxq);
+	ept->rxq_len += n;
+	spin_unlock_irq(&ept->qlock);
+	INIT_LIST_HEAD(list);
+}
+
+/*
+ * Without waiting, move up to max queued messages to list, each fitting
+ * the capacity of its entry; stops at the first that does not fit.
+ */
+static void rpc_ept_pop_more(struct rpc_ept *ept,
+			     const struct rpmsg_rpc_msg *entries, u32 max,
+			     struct list_head *list)
+{
+	struct rpc_msg *msg;
+	u32 i;
+
+	spin_lock_irq(&ept->qlock);
+	for (i = 0; i < max; i++) {
+		msg = list_first_entry_or_null(&ept->rxq, struct rpc_msg, node);
+		if (!msg || msg->len > entries[i].len)
+			break;
+		list_move_tail(&msg->node, list);
+		ept->rxq_len--;
+	}
+	spin_unlock_irq(&ept->qlock);
+}
+
 static int rpc_ept_trysend(struct rpc_ept *ept, u32 src, u32 dst, void *data,
 			   size_t len)
 {
@@ -556,66 +593,77 @@ static long rpc_ept_send_ioctl(struct rpc_ept *ept, struct file *filp,
 	return ret;
 }
 
-static int rpc_batch_in(struct rpmsg_rpc_batch *req, unsigned int cmd,
-			void __user *arg)
+/*
+ * Copy in a batch request and its message array, in one piece: per-message
+ * user copies are what the batch is there to save.
+ */
+static struct rpmsg_rpc_msg *rpc_batch_in(struct rpmsg_rpc_batch *req,
+					  unsigned int cmd, void __user *arg)
 {
+	struct rpmsg_rpc_msg *msgs;
 	int ret;
 
 	ret = rpc_copy_in(req, sizeof(*req), RPMSG_RPC_BATCH_SIZE_VER0, cmd,
 			  arg);
 	if (ret)
-		return ret;
+		return ERR_PTR(ret);
 	if ((req->flags & ~RPMSG_RPC_F_NONBLOCK) || !req->count ||
 	    req->count > RPMSG_RPC_BATCH_MAX ||
 	    req->msg_size != sizeof(struct rpmsg_rpc_msg))
-		return -EINVAL;
-	return 0;
+		return ERR_PTR(-EINVAL);
+	msgs = kmalloc_array(req->count, sizeof(*msgs), GFP_KERNEL);
+	if (!msgs)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(msgs, u64_to_user_ptr(req->msgs),
+			   req->count * sizeof(*msgs))) {
+		kfree(msgs);
+		return ERR_PTR(-EFAULT);
+	}
+	return msgs;
 }
 
 static long rpc_ept_send_batch(struct rpc_ept *ept, struct file *filp,
 			       unsigned int cmd, void __user *arg)
 {
-	struct rpmsg_rpc_msg __user *umsgs;
 	struct rpmsg_rpc_batch req;
-	struct rpmsg_rpc_msg m;
+	struct rpmsg_rpc_msg *msgs, *m;
 	bool nonblock;
 	void *kbuf;
 	u32 i;
-	int ret;
+	int ret = 0;
 
-	ret = rpc_batch_in(&req, cmd, arg);
-	if (ret)
-		return ret;
+	msgs = rpc_batch_in(&req, cmd, arg);
+	if (IS_ERR(msgs))
+		return PTR_ERR(msgs);
 	nonblock = (filp->f_flags & O_NONBLOCK) ||
 		   (req.flags & RPMSG_RPC_F_NONBLOCK);
-	umsgs = u64_to_user_ptr(req.msgs);
 	kbuf = kmalloc(ept->mtu ? ept->mtu : 1, GFP_KERNEL);
-	if (!kbuf)
+	if (!kbuf) {
+		kfree(msgs);
 		return -ENOMEM;
+	}
 
 	for (i = 0; i < req.count; i++) {
-		if (copy_from_user(&m, &umsgs[i], sizeof(m))) {
-			ret = -EFAULT;
-			break;
-		}
-		if (m.flags) {
+		m = &msgs[i];
+		if (m->flags) {
 			ret = -EINVAL;
 			break;
 		}
-		if (m.len > ept->mtu) {
+		if (m->len > ept->mtu) {
 			ret = -EMSGSIZE;
 			break;
 		}
-		if (copy_from_user(kbuf, u64_to_user_ptr(m.buf), m.len)) {
+		if (copy_from_user(kbuf, u64_to_user_ptr(m->buf), m->len)) {
 			ret = -EFAULT;
 			break;
 		}
-		ret = rpc_ept_send(ept, m.src, m.dst, kbuf, m.len, nonblock);
+		ret = rpc_ept_send(ept, m->src, m->dst, kbuf, m->len, nonblock);
 		if (ret)
 			break;
-		rpc_ept_count_tx(ept, m.len);
+		rpc_ept_count_tx(ept, m->len);
 	}
 	kfree(kbuf);
+	kfree(msgs);
 	return i ? i : ret;
 }
 
@@ -623,46 +671,60 @@ static long rpc_ept_recv_batch(struct rpc_ept *ept, struct file *filp,
 			       unsigned int cmd, void __user *arg)
 {
 	struct rpmsg_rpc_msg __user *umsgs;
+	struct rpmsg_rpc_msg *msgs, *m;
 	struct rpmsg_rpc_batch req;
-	struct rpmsg_rpc_msg m;
 	struct rpc_msg *msg;
+	LIST_HEAD(batch);
 	bool nonblock;
 	u32 i, need;
-	int ret;
+	int ret = 0;
 
-	ret = rpc_batch_in(&req, cmd, arg);
-	if (ret)
-		return ret;
+	msgs = rpc_batch_in(&req, cmd, arg);
+	if (IS_ERR(msgs))
+		return PTR_ERR(msgs);
 	nonblock = (filp->f_flags & O_NONBLOCK) ||
 		   (req.flags & RPMSG_RPC_F_NONBLOCK);
 	umsgs = u64_to_user_ptr(req.msgs);
+	/* the results are copied out at the end: it must be writable */
+	if (copy_to_user(umsgs, msgs, req.count * sizeof(*msgs))) {
+		kfree(msgs);
+		return -EFAULT;
+	}
 
-	for (i = 0; i < req.count; i++) {
-		if (copy_from_user(&m, &umsgs[i], sizeof(m))) {
+	/* the first one waits; the rest is taken at once, one lock for all */
+	msg = rpc_ept_pop(ept, msgs[0].len, nonblock, &need);
+	if (IS_ERR(msg)) {
+		ret = PTR_ERR(msg);
+		if (ret == -EMSGSIZE)
+			msgs[0].len = need;
+	} else {
+		list_add(&msg->node, &batch);
+		rpc_ept_pop_more(ept, msgs + 1, req.count - 1, &batch);
+	}
+
+	for (i = 0; !list_empty(&batch); i++) {
+		m = &msgs[i];
+		msg = list_first_entry(&batch, struct rpc_msg, node);
+		list_del(&msg->node);
+		if (copy_to_user(u64_to_user_ptr(m->buf), msg->data,
+				 msg->len)) {
+			/* this one and the rest go back, in order */
+			list_add(&msg->node, &batch);
+			rpc_ept_unpop_list(ept, &batch);
 			ret = -EFAULT;
 			break;
 		}
-		/* only the first one waits */
-		msg = rpc_ept_pop(ept, m.len, nonblock || i, &need);
-		if (IS_ERR(msg)) {
-			ret = PTR_ERR(msg);
-			if (ret == -EMSGSIZE && !i &&
-			    put_user(need, &umsgs[i].len))
-				ret = -EFAULT;
-			break;
-		}
-		m.len = msg->len;
-		m.src = msg->src;
-		m.dst = ept->src;
-		m.flags = msg->drops ? RPMSG_RPC_MSG_F_DROPS : 0;
-		if (copy_to_user(u64_to_user_ptr(m.buf), msg->data, msg->len) ||
-		    copy_to_user(&umsgs[i], &m, sizeof(m))) {
-			rpc_ept_unpop(ept, msg);
-			ret = -EFAULT;
-			break;
-		}
+		m->len = msg->len;
+		m->src = msg->src;
+		m->dst = ept->src;
+		m->flags = msg->drops ? RPMSG_RPC_MSG_F_DROPS : 0;
 		kfree(msg);
 	}
+	/* the first entry too when it reports the size it needs */
+	if (copy_to_user(umsgs, msgs,
+			 max_t(u32, i, ret == -EMSGSIZE) * sizeof(*msgs)))
+		ret = -EFAULT;
+	kfree(msgs);
 	return i ? i : ret;
 }
 

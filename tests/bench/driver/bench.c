@@ -131,9 +131,12 @@ static uint32_t learn_src(int fd)
 		die("sim_capture", EIO);
 	if (write(fd, "?", 1) != 1)
 		die("write", errno);
-	n = sim_recv(rt.sim, &hdr, buf, sizeof(buf), 5000);
-	if (n < 0)
-		die("sim_recv", (int)-n);
+	/* earlier traffic may still be draining: find our probe */
+	do {
+		n = sim_recv(rt.sim, &hdr, buf, sizeof(buf), 5000);
+		if (n < 0)
+			die("sim_recv", (int)-n);
+	} while (n != 1 || buf[0] != '?');
 	sim_capture(rt.sim, false);
 	return hdr.src;
 }
@@ -281,9 +284,9 @@ static void *inject_fn(void *arg)
 	return NULL;
 }
 
-static double rx_rate(struct ept *e, size_t len, bool batch)
+/* Read nmsg messages of len bytes, one per read() or BATCH per ioctl. */
+static void read_all(struct ept *e, size_t len, bool batch, bool wait)
 {
-	struct injector in = { .dst = e->src, .len = len };
 	struct rpmsg_rpc_msg m[BATCH];
 	struct rpmsg_rpc_batch b = {
 		.size = sizeof(b), .count = BATCH, .msg_size = sizeof(m[0]),
@@ -291,18 +294,10 @@ static double rx_rate(struct ept *e, size_t len, bool batch)
 	};
 	static char bufs[BATCH][RT_MTU];
 	unsigned int got = 0, i;
-	pthread_t t;
-	uint64_t t0;
 	int n;
 
-	if (e->up_ctrl >= 0 && !e->src)
-		e->src = learn_src(e->fd);
-	in.dst = e->src;
-	t0 = now_ns();
-	if (pthread_create(&t, NULL, inject_fn, &in))
-		die("pthread_create", errno);
 	while (got < nmsg) {
-		if (rt_poll(e->fd, POLLIN, 5000) <= 0)
+		if (wait && rt_poll(e->fd, POLLIN, 5000) <= 0)
 			die("rx: nothing arrived", ETIMEDOUT);
 		if (!batch) {
 			if (read(e->fd, bufs[0], RT_MTU) != (ssize_t)len)
@@ -318,6 +313,21 @@ static double rx_rate(struct ept *e, size_t len, bool batch)
 			die("RPMSG_RPC_EPT_RECV_BATCH", errno);
 		got += n;
 	}
+}
+
+static double rx_rate(struct ept *e, size_t len, bool batch)
+{
+	struct injector in = { .len = len };
+	pthread_t t;
+	uint64_t t0;
+
+	if (e->up_ctrl >= 0 && !e->src)
+		e->src = learn_src(e->fd);
+	in.dst = e->src;
+	t0 = now_ns();
+	if (pthread_create(&t, NULL, inject_fn, &in))
+		die("pthread_create", errno);
+	read_all(e, len, batch, true);
 	pthread_join(t, NULL);
 	if (in.err)
 		die("sim_inject", in.err);
@@ -330,16 +340,8 @@ static double rx_rate(struct ept *e, size_t len, bool batch)
  */
 static double drain_rate(struct ept *e, size_t len, bool batch)
 {
-	struct rpmsg_rpc_msg m[BATCH];
-	struct rpmsg_rpc_batch b = {
-		.size = sizeof(b), .count = BATCH, .msg_size = sizeof(m[0]),
-		.msgs = (uintptr_t)m,
-	};
-	static char bufs[BATCH][RT_MTU];
 	struct injector in = { .len = len };
-	unsigned int got = 0, i;
 	uint64_t t0;
-	int n;
 
 	if (e->up_ctrl >= 0 && !e->src)
 		e->src = learn_src(e->fd);
@@ -350,21 +352,7 @@ static double drain_rate(struct ept *e, size_t len, bool batch)
 	if (rt_wait_delivered(&rt, 60000))
 		die("simulator did not deliver", ETIMEDOUT);
 	t0 = now_ns();
-	while (got < nmsg) {
-		if (!batch) {
-			if (read(e->fd, bufs[0], RT_MTU) != (ssize_t)len)
-				die("read", errno);
-			got++;
-			continue;
-		}
-		for (i = 0; i < BATCH; i++)
-			m[i] = (struct rpmsg_rpc_msg){
-				.buf = (uintptr_t)bufs[i], .len = RT_MTU };
-		n = ioctl(e->fd, RPMSG_RPC_EPT_RECV_BATCH, &b);
-		if (n <= 0)
-			die("RPMSG_RPC_EPT_RECV_BATCH", errno);
-		got += n;
-	}
+	read_all(e, len, batch, false);
 	return nmsg * 1e9 / (now_ns() - t0);
 }
 
