@@ -159,8 +159,11 @@ err_put:
 	return ret;
 }
 
-/* The remote is going: every endpoint dies, the node goes. */
-void rpc_ctrl_remove(struct rpc_ctrl *ctrl)
+/*
+ * The remote is going (or we are): every endpoint dies, the node goes.
+ * remote_gone: the transport is going, send it nothing more.
+ */
+void rpc_ctrl_remove(struct rpc_ctrl *ctrl, bool remote_gone)
 {
 	struct rpmsg_device *anchor;
 	struct rpc_ept *ept;
@@ -171,7 +174,7 @@ void rpc_ctrl_remove(struct rpc_ctrl *ctrl)
 	mutex_lock(&ctrl->lock);
 	while ((ept = list_first_entry_or_null(&ctrl->epts, struct rpc_ept,
 					       node)))
-		rpc_ept_kill(ept, true);
+		rpc_ept_kill(ept, remote_gone);
 	rpc_ns_flush(ctrl);
 	anchor = ctrl->anchor;
 	ctrl->anchor = NULL;

@@ -154,7 +154,7 @@ int rpc_copy_in(void *kbuf, size_t ksize, size_t ver0, unsigned int cmd,
 struct rpc_ctrl *rpc_ctrl_find(struct device *parent);
 struct rpc_ctrl *rpc_ctrl_first(void);
 int rpc_ctrl_add(struct rpmsg_device *anchor);
-void rpc_ctrl_remove(struct rpc_ctrl *ctrl);
+void rpc_ctrl_remove(struct rpc_ctrl *ctrl, bool remote_gone);
 
 /* ept.c */
 struct rpc_ept *rpc_ept_create(struct rpc_ctrl *ctrl,

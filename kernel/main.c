@@ -90,7 +90,7 @@ static void rpc_dev_removed(struct rpmsg_device *rpdev)
 	mutex_lock(&rpc_lock);
 	ctrl = rpc_ctrl_find(rpdev->dev.parent);
 	if (ctrl && ctrl->anchor == rpdev)
-		rpc_ctrl_remove(ctrl);
+		rpc_ctrl_remove(ctrl, true);
 	else if (ctrl)
 		rpc_ns_del(ctrl, rpdev);
 	mutex_unlock(&rpc_lock);
@@ -144,8 +144,9 @@ static void rpc_remove_all(void)
 	struct rpc_ctrl *ctrl;
 
 	mutex_lock(&rpc_lock);
+	/* the remotes stay: ANNOUNCE endpoints tell them they go */
 	while ((ctrl = rpc_ctrl_first()))
-		rpc_ctrl_remove(ctrl);
+		rpc_ctrl_remove(ctrl, false);
 	mutex_unlock(&rpc_lock);
 }
 

@@ -76,13 +76,31 @@ TEST_F(mod, unload_refused_while_open)
 	EXPECT_NE(0, unload());
 	close(self->rt.ctrl);
 	self->rt.ctrl = -1;
-	/* node endpoints left behind do not: they go with the module */
+	/*
+	 * node endpoints left behind do not: they go with the module, and an
+	 * announced one tells the remote (name-service destroy, flags 1)
+	 */
 	ASSERT_EQ(0, rt_open_ctrl(&self->rt, RT_WAIT_MS));
+	ASSERT_EQ(0, sim_capture(self->rt.sim, true));
 	ASSERT_EQ(0, rt_create(self->rt.ctrl, "left", RPMSG_RPC_ADDR_ANY,
-			       RPMSG_RPC_ADDR_ANY, 0, &c));
+			       RPMSG_RPC_ADDR_ANY, RPMSG_RPC_EPT_F_ANNOUNCE,
+			       &c));
 	close(self->rt.ctrl);
 	self->rt.ctrl = -1;
 	ASSERT_EQ(0, unload());
+	{
+		struct rpmsg_sim_msg hdr;
+		unsigned char ns[40];
+		uint32_t flags = 0;
+
+		do {
+			ASSERT_EQ(40, sim_recv(self->rt.sim, &hdr, ns,
+					       sizeof(ns), RT_WAIT_MS));
+			memcpy(&flags, ns + 36, 4);
+		} while (flags != 1);
+		EXPECT_EQ(53, hdr.dst);
+		EXPECT_STREQ("left", (char *)ns);
+	}
 	ASSERT_EQ(0, load());
 	ASSERT_EQ(0, rt_open_ctrl(&self->rt, RT_WAIT_MS));
 }

@@ -407,6 +407,7 @@ int main(int argc, char **argv)
 	struct ept up, our;
 	double u, o, p50u, p99u, p50o, p99o;
 	size_t sizes[] = { 16, RT_MTU };
+	char clk[64];
 	unsigned int i;
 	int ret, opt;
 
@@ -425,6 +426,12 @@ int main(int argc, char **argv)
 
 	printf("# rpmsg_rpc vs upstream rpmsg_char, same simulated remote, %u messages\n",
 	       nmsg);
+	/* a jiffies clocksource (TCG may fall back to it) makes times coarse */
+	if (!read_attr("/sys/devices/system", "clocksource/clocksource0",
+		       "current_clocksource", clk, sizeof(clk)))
+		printf("# clocksource: %s%s\n", clk,
+		       strcmp(clk, "jiffies") ? "" :
+		       " (coarse: latency figures are not meaningful)");
 	printf("# | measure | upstream rpmsg_char | rpmsg_rpc | rpmsg_rpc batch (%d) |\n",
 	       BATCH);
 	printf("# |---|---|---|---|\n");
