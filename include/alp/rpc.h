@@ -70,7 +70,8 @@ typedef struct {
 	const char *node;	/* NULL: discover by name through udev; or
 				 * "/dev/rpmsgN", "/dev/rpmsg_ctrlN",
 				 * "/dev/rpmsg_rpc_ctrlN", "rpmsg_char:PATH",
-				 * "rpmsg_rpc:PATH", "unix:PATH",
+				 * "rpmsg_rpc:PATH" (empty PATH: that
+				 * backend, by discovery), "unix:PATH",
 				 * "unix:@ABSTRACT", "unix-listen:PATH" */
 	uint32_t open_timeout_ms; /* how long open waits for the peer; 0 -> 5000,
 				   * UINT32_MAX -> forever */

@@ -55,6 +55,13 @@ START_TEST(discovery_by_name_times_out_without_rpmsg)
 	ck_assert_int_eq(alp_last_error(), ALP_ERR_NOT_READY);
 	ck_assert_uint_ge(t_now_ms() - t0, 150);
 	ck_assert_uint_lt(t_now_ms() - t0, 3000);
+	/* The same through the explicit "upstream, by discovery" spec. */
+	t0 = t_now_ms();
+	ck_assert_ptr_null(alp_rpc_open(&(alp_rpc_config_t){ .name = "no-such-service",
+							      .node = "rpmsg_char:",
+							      .open_timeout_ms = 150 }));
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_NOT_READY);
+	ck_assert_uint_ge(t_now_ms() - t0, 150);
 }
 END_TEST
 

@@ -19,6 +19,12 @@ START_TEST(absent_ctrl_times_out)
 							      .open_timeout_ms = 100 }));
 	ck_assert_int_eq(alp_last_error(), ALP_ERR_NOT_READY);
 	ck_assert_uint_ge(t_now_ms() - t0, 100);
+	/* "rpmsg_rpc:" alone: our driver by discovery, even without the module. */
+	t0 = t_now_ms();
+	ck_assert_ptr_null(alp_rpc_open(&(alp_rpc_config_t){ .name = "x", .node = "rpmsg_rpc:",
+							      .open_timeout_ms = 100 }));
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_NOT_READY);
+	ck_assert_uint_ge(t_now_ms() - t0, 100);
 }
 END_TEST
 

@@ -204,9 +204,8 @@ static void *bg_call(void *arg)
 	return NULL;
 }
 
-START_TEST(driver_remote_crash_survived)
+static void crash_survived(alp_rpc_channel_t *ch)
 {
-	alp_rpc_channel_t *ch = open_driver(ALP_RPC_FRAMING_CALL);
 	struct rpmsg_sim_info info;
 	struct bg b = { .ch = ch, .rc = 1 };
 	alp_rpc_stats_t st;
@@ -236,6 +235,24 @@ START_TEST(driver_remote_crash_survived)
 	ck_assert_uint_ge(st.link_down, 1);
 	ck_assert_uint_ge(st.link_up, 2);
 	alp_rpc_close(ch);
+}
+
+START_TEST(driver_remote_crash_survived)
+{
+	crash_survived(open_driver(ALP_RPC_FRAMING_CALL));
+}
+END_TEST
+
+/* Upstream only, found by discovery: the endpoint is re-created after the crash. */
+START_TEST(upstream_remote_crash_survived)
+{
+	alp_rpc_channel_t *ch = alp_rpc_open(&(alp_rpc_config_t){
+		.name = ECHO_NAME, .dst_ept = ECHO_ADDR, .node = "rpmsg_char:",
+		.framing = ALP_RPC_FRAMING_CALL, .open_timeout_ms = WAIT_MS });
+
+	ck_assert_msg(ch != NULL, "open: %s", alp_strerror(alp_last_error()));
+	ck_assert_int_eq(alp_rpc_serve(ch, "up", upper, NULL), ALP_OK);
+	crash_survived(ch);
 }
 END_TEST
 
@@ -406,6 +423,7 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, driver_text_framing);
 	tcase_add_test(tc, driver_remote_crash_survived);
 	tcase_add_test(tc, upstream_rpmsg_char);
+	tcase_add_test(tc, upstream_remote_crash_survived);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_set_fork_status(sr, CK_NOFORK);	/* one remote at a time, kept simple */
