@@ -70,10 +70,12 @@ void rpc_channel_wake(struct alp_rpc_channel *ch)
 {
 	uint64_t one = 1;
 
-	if (write(ch->wake_fd, &one, sizeof(one)) < 0) {
-		/* The counter cannot overflow in practice; a lost poke is harmless
-		 * as long as one is pending, which EAGAIN means. */
-	}
+	/*
+	 * Failure can only be EAGAIN (counter saturated), which means a poke is
+	 * already pending: nothing is lost.
+	 */
+	if (write(ch->wake_fd, &one, sizeof(one)) < 0)
+		return;
 }
 
 alp_status_t rpc_channel_write(struct alp_rpc_channel *ch, const void *buf, size_t len)
@@ -304,15 +306,15 @@ static void *poll_thread(void *arg)
 		if (pfd[0].revents & POLLIN) {
 			uint64_t v;
 
-			if (read(ch->wake_fd, &v, sizeof(v)) < 0) {
-				/* EAGAIN: another reader cannot exist; ignore */
-			}
+			/* Only this thread reads it: EAGAIN cannot happen. */
+			if (read(ch->wake_fd, &v, sizeof(v)) < 0)
+				v = 0;
 		}
-		if (tfd >= 0 && pfd[1].revents & POLLIN)
+		if (tfd >= 0 && pfd[1].revents & POLLIN) {
 			read_one(ch, buf, pfd[1].revents);
-		else if (tfd >= 0 && pfd[1].revents & (POLLHUP | POLLERR | POLLNVAL))
+		} else if (tfd >= 0 && pfd[1].revents & (POLLHUP | POLLERR | POLLNVAL)) {
 			link_down(ch);
-		else if (wfd >= 0 && pfd[1].revents) {
+		} else if (wfd >= 0 && pfd[1].revents) {
 			ch->tp->ops->watch_drain(ch->tp);
 			try_connect(ch);
 		} else if (tfd < 0 && retry > 0 && n == 0) {

@@ -26,8 +26,7 @@ struct rpc_udev_watch {
 int rpc_udev_watch_new(struct rpc_udev_watch **out, const char *subsystem)
 {
 	struct rpc_udev_watch *w = calloc(1, sizeof(*w));
-	/* Without udevd (a minimal VM init) only raw kernel events arrive;
-	 * devtmpfs still creates the node. */
+	/* No udevd (a minimal VM init): raw kernel events; devtmpfs makes nodes. */
 	const char *source = access("/run/udev/control", F_OK) == 0 ? "udev" : "kernel";
 	int fd;
 

@@ -57,12 +57,14 @@ struct rpc_transport_ops {
 struct rpc_transport {
 	const struct rpc_transport_ops *ops;
 	int fd;			/* connected message fd, -1 when down */
-	/* Largest message, framing included. Atomic: senders read it without
-	 * tx_lock while a reconnect (driver backend) may change it. */
+	/*
+	 * Largest message, framing included. Atomic: senders read it without
+	 * tx_lock while a reconnect (driver backend) may change it.
+	 */
 	_Atomic size_t mtu;
 	bool is_socket;		/* use send/recv (MSG_TRUNC tells the real size) */
-	int retry_ms;		/* set by a failed connect(): retry after this long even
-				 * without a watch event (0: only on events) */
+	/* Set by a failed connect(): retry after this long even without a watch event (0: don't). */
+	int retry_ms;
 	char name[ALP_RPC_METHOD_MAX_LEN];
 	uint32_t src, dst;
 	struct rpc_udev_watch *udev;	/* rpmsg backends: node add/remove events */

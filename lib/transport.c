@@ -124,8 +124,10 @@ void rpc_transport_set_ident(struct rpc_transport *t, const char *name, uint32_t
 	rpc_strlcpy(t->name, name, sizeof(t->name));
 	t->src = src;
 	t->dst = dst;
-	/* Watch before the first look, so that no "add" can slip between.
-	 * Without netlink, open still works when the node already exists. */
+	/*
+	 * Watch before the first look, so that no "add" can slip between.
+	 * Without netlink, open still works when the node already exists.
+	 */
 	if (rpc_udev_watch_new(&t->udev, subsystem))
 		t->udev = NULL;
 }

@@ -67,14 +67,15 @@ typedef struct {
 	bool cacheable;		/* accepted and ignored on Linux */
 	/* ---- librpc extensions (zero = default); appended, never reordered ---- */
 	uint32_t framing;	/* ALP_RPC_FRAMING_* */
-	const char *node;	/* NULL: discover by name through udev; or
-				 * "/dev/rpmsgN", "/dev/rpmsg_ctrlN",
-				 * "/dev/rpmsg_rpc_ctrlN", "rpmsg_char:PATH",
-				 * "rpmsg_rpc:PATH" (empty PATH: that
-				 * backend, by discovery), "unix:PATH",
-				 * "unix:@ABSTRACT", "unix-listen:PATH" */
-	uint32_t open_timeout_ms; /* how long open waits for the peer; 0 -> 5000,
-				   * UINT32_MAX -> forever */
+	/*
+	 * node: NULL to discover by name through udev; or "/dev/rpmsgN",
+	 * "/dev/rpmsg_ctrlN", "/dev/rpmsg_rpc_ctrlN", "rpmsg_char:PATH",
+	 * "rpmsg_rpc:PATH" (empty PATH: that backend, by discovery),
+	 * "unix:PATH", "unix:@ABSTRACT", "unix-listen:PATH".
+	 */
+	const char *node;
+	/* How long open waits for the peer: 0 -> 5000 ms, UINT32_MAX -> forever. */
+	uint32_t open_timeout_ms;
 } alp_rpc_config_t;
 
 /* Any frame (method already parsed); used by alp_rpc_set_msg_cb() in <alp/rpc_ext.h>. */
