@@ -446,6 +446,24 @@ TEST_F(ept, info_and_stats)
 	EXPECT_EQ(EFAULT, errno);
 }
 
+TEST_F(ept, bad_pointers)
+{
+	static const unsigned long cmds[] = {
+		RPMSG_RPC_EPT_INFO, RPMSG_RPC_EPT_SET_DST,
+		RPMSG_RPC_EPT_SET_RXQ_LIMIT, RPMSG_RPC_EPT_SET_TX_TIMEOUT,
+		RPMSG_RPC_EPT_STATS, RPMSG_RPC_EPT_SEND,
+		RPMSG_RPC_EPT_SEND_BATCH, RPMSG_RPC_EPT_RECV_BATCH, FIONREAD,
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		EXPECT_EQ(-1, ioctl(self->fd, cmds[i], NULL));
+		EXPECT_EQ(EFAULT, errno) TH_LOG("cmd %#lx", cmds[i]);
+		EXPECT_EQ(-1, ioctl(self->fd, cmds[i], bad_ptr));
+		EXPECT_EQ(EFAULT, errno) TH_LOG("cmd %#lx", cmds[i]);
+	}
+}
+
 TEST_F(ept, unknown_commands)
 {
 	static const unsigned long cmds[] = {
