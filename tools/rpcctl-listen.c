@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * rpcctl listen: print frames as they arrive.
+ * Copyright (c) 2026 The rpmsg-rpc authors
+ *
+ * The channel is opened in raw mode and every message is decoded here, so
+ * that requests are shown rather than answered "no such method" by librpc.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <alp/rpc_codec.h>
+
+#include "rpcctl.h"
+
+struct listen {
+	char **methods;		/* filter; NULL = every frame */
+	int n_methods;
+	enum out_format fmt;
+	bool json;
+	unsigned long count;	/* 0 = no limit */
+	atomic_ulong seen;
+	pthread_t main_thread;
+};
+
+static void usage(void)
+{
+	printf("Usage: rpcctl listen [OPTIONS] CHANNEL [METHOD]...\n"
+	       "Print the frames that arrive on CHANNEL (only those of the METHODs given,\n"
+	       "if any) until interrupted, or until --count frames arrived. Each line:\n"
+	       "time, method, call kind and id (call frames), length, payload.\n"
+	       "When the remote goes away (crash, stop), a note goes to standard error\n"
+	       "and listening goes on once the remote is back. On unix-listen:PATH it\n"
+	       "accepts senders one at a time.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -c, --count=N         exit after N frames\n"
+	       "  -t, --timeout=MS      stop after MS milliseconds; exit 3 if --count\n"
+	       "                        frames did not arrive by then\n"
+	       "  -H, --hello=METHOD    send an empty METHOD frame once open and after every\n"
+	       "                        reconnection (for peers that learn their listeners\n"
+	       "                        from the first message they receive)\n"
+	       "  -e, --exit-on-loss    exit (status 5) when the remote goes away\n"
+	       "  -O, --output=FORMAT   payload as auto, text, hex or raw (default auto)\n"
+	       "  -j, --json            one JSON object per frame (time, framing, kind,\n"
+	       "                        method, id, status, len, hex, text if printable)\n"
+	       CHAN_HELP
+	       "                        (listen shows both framings; this sets the hello's)\n"
+	       "  -h, --help            display this help and exit\n"
+	       "\n"
+	       "Exit status: 0 interrupted or --count reached, 1 bad argument, 3 timeout,\n"
+	       "5 the remote went away (--exit-on-loss), 7 no such channel.\n");
+}
+
+static bool wanted(const struct listen *l, const uint8_t *msg, size_t len)
+{
+	struct alp_rpc_frame f;
+
+	if (!l->n_methods)
+		return true;
+	if (alp_rpc_frame_decode(msg, len, &f))
+		return false;
+	for (int i = 0; i < l->n_methods; i++)
+		if (!strcmp(l->methods[i], f.method))
+			return true;
+	return false;
+}
+
+static void on_msg(const void *msg, size_t len, void *user)
+{
+	struct listen *l = user;
+	unsigned long n;
+
+	if (!wanted(l, msg, len))
+		return;
+	if (l->count && atomic_load(&l->seen) >= l->count)
+		return;
+	print_frame(stdout, msg, len, l->fmt, l->json);
+	fflush(stdout);
+	n = atomic_fetch_add(&l->seen, 1) + 1;
+	if (l->count && n == l->count)
+		pthread_kill(l->main_thread, SIGUSR1);
+}
+
+static bool listen_done(void *user)
+{
+	struct listen *l = user;
+
+	return l->count && atomic_load(&l->seen) >= l->count;
+}
+
+static void on_peer(bool up, void *user)
+{
+	(void)user;
+	warnmsg(up ? "a peer connected" :
+		"the remote went away; waiting for it to come back");
+}
+
+/* unix-listen: accept senders one at a time (see struct unix_server). */
+static int listen_unix(struct listen *l, const char *spec, const sigset_t *set,
+		       uint32_t timeout)
+{
+	struct unix_server u = {
+		.on_msg = on_msg, .on_peer = on_peer, .done = listen_done, .user = l,
+		.quiet = true,
+	};
+
+	if (unix_serve(&u, spec, set, timeout ? now_ns() + (uint64_t)timeout * 1000000u : 0) &&
+	    l->count) {
+		warnmsg("%lu of %lu frames arrived within %u ms",
+			(unsigned long)atomic_load(&l->seen), l->count, timeout);
+		return EXIT_TIMEOUT;
+	}
+	return EXIT_OK;
+}
+
+static alp_status_t send_hello(alp_rpc_channel_t *ch, const char *method, uint32_t framing)
+{
+	uint8_t buf[64];
+	long n = framing == ALP_RPC_FRAMING_CALL ?
+		 alp_rpc_frame_encode_call(buf, sizeof(buf), ALP_RPC_KIND_ONEWAY, 0, 0, method,
+					   NULL, 0) :
+		 alp_rpc_frame_encode_text(buf, sizeof(buf), method, NULL, 0);
+
+	return n < 0 ? ALP_ERR_INVAL : alp_rpc_send_raw(ch, buf, (size_t)n);
+}
+
+int cmd_listen(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "count", required_argument, NULL, 'c' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "hello", required_argument, NULL, 'H' },
+		{ "exit-on-loss", no_argument, NULL, 'e' },
+		{ "output", required_argument, NULL, 'O' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		CHAN_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct listen l = { .fmt = OUT_AUTO };
+	const char *hello = NULL;
+	uint32_t timeout = 0, hello_framing;
+	bool exit_on_loss = false, hello_due;
+	struct chan_opts co;
+	alp_rpc_channel_t *ch;
+	alp_rpc_stats_t st;
+	uint64_t downs, ups, deadline = 0;
+	sigset_t set;
+	int c, rc = EXIT_OK;
+
+	chan_opts_init(&co, ALP_RPC_FRAMING_TEXT);
+	while ((c = getopt_long(argc, argv, "c:t:H:eO:jh" CHAN_SHORTOPTS, longopts, NULL)) != -1) {
+		if (chan_opt(&co, c, optarg))
+			continue;
+		switch (c) {
+		case 'c':
+			l.count = parse_u32(optarg, "--count");
+			break;
+		case 't':
+			timeout = parse_u32(optarg, "--timeout");
+			break;
+		case 'H':
+			if (alp_rpc_method_len(optarg) < 0)
+				die_usage("--hello: '%s' is not a valid method name", optarg);
+			hello = optarg;
+			break;
+		case 'e':
+			exit_on_loss = true;
+			break;
+		case 'O':
+			l.fmt = parse_out_format(optarg);
+			break;
+		case 'j':
+			l.json = true;
+			break;
+		case 'h':
+			usage();
+			return EXIT_OK;
+		default:
+			bad_option();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		die_usage("CHANNEL is required");
+	for (int i = 1; i < argc; i++)
+		if (alp_rpc_method_len(argv[i]) < 0)
+			die_usage("'%s' is not a valid method name", argv[i]);
+	l.methods = argv + 1;
+	l.n_methods = argc - 1;
+	l.main_thread = pthread_self();
+	atomic_init(&l.seen, 0);
+
+	/* Signals are taken synchronously below; the poll thread blocks them all. */
+	block_stop_signals(&set);
+
+	if (!strncmp(argv[0], "unix-listen:", 12)) {
+		if (hello || exit_on_loss)
+			die_usage("--hello and --exit-on-loss need a channel we connect to");
+		return listen_unix(&l, argv[0] + 12, &set, timeout);
+	}
+	hello_framing = co.framing;
+	co.framing = ALP_RPC_FRAMING_RAW;
+	ch = chan_open(argv[0], &co, false);
+	if (alp_rpc_set_raw_cb(ch, on_msg, &l))
+		die_status(alp_last_error(), "listening on %s", argv[0]);
+	alp_rpc_get_stats(ch, &st, sizeof(st));
+	downs = st.link_down;
+	ups = st.link_up;
+	hello_due = hello != NULL;
+	if (timeout)
+		deadline = now_ns() + (uint64_t)timeout * 1000000u;
+
+	for (;;) {
+		struct timespec tick = { .tv_nsec = 100000000 };
+		int sig;
+
+		if (l.count && atomic_load(&l.seen) >= l.count)
+			break;
+		if (hello_due && send_hello(ch, hello, hello_framing) == ALP_OK)
+			hello_due = false;
+		sig = sigtimedwait(&set, NULL, &tick);
+		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
+			break;
+		alp_rpc_get_stats(ch, &st, sizeof(st));
+		if (st.link_down != downs) {
+			downs = st.link_down;
+			if (exit_on_loss || chan_no_reconnect) {
+				warnmsg("%s: the remote went away", argv[0]);
+				rc = EXIT_GONE;
+				break;
+			}
+			warnmsg("%s: the remote went away; waiting for it to come back", argv[0]);
+		}
+		if (st.link_up != ups) {
+			ups = st.link_up;
+			warnmsg("%s: the remote is back", argv[0]);
+			hello_due = hello != NULL;
+		}
+		if (deadline && now_ns() >= deadline) {
+			if (l.count) {
+				warnmsg("%lu of %lu frames arrived within %u ms",
+					(unsigned long)atomic_load(&l.seen), l.count, timeout);
+				rc = EXIT_TIMEOUT;
+			}
+			break;
+		}
+	}
+	alp_rpc_close(ch);
+	fflush(stdout);
+	return rc;
+}

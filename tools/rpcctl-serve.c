@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * rpcctl serve: a reflector for testing the other side. Every request is
+ * answered with its own payload; options make chosen methods fail, stay
+ * unanswered or be unknown, so a peer can test its error paths.
+ * Copyright (c) 2026 The rpmsg-rpc authors
+ *
+ * Raw mode with our own decoding: librpc's handlers are per method, and a
+ * reflector answers whatever method it is asked.
+ *
+ * On a unix: address serve accepts peers itself instead of opening a librpc
+ * unix-listen: channel: librpc starts a channel's poll thread inside
+ * alp_rpc_open(), before a callback can be installed, so the first request
+ * of a peer that sends at once after connecting would be dropped. Over rpmsg
+ * the remote cannot know our address before the endpoint exists, which
+ * makes that window harmless there.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <alp/rpc_codec.h>
+
+#include "rpcctl.h"
+
+#define MAX_LIST 32
+
+struct method_list {
+	const char *m[MAX_LIST];
+	int n;
+};
+
+struct serve {
+	alp_rpc_channel_t *ch;	/* librpc channel, or NULL: unix_srv.conn is the peer */
+	struct unix_server unix_srv;
+	struct method_list only, fail, ignore;
+	bool quiet, json;
+	enum out_format fmt;
+	unsigned long count;
+	atomic_ulong answered;
+	pthread_t main_thread;
+};
+
+static void usage(void)
+{
+	printf("Usage: rpcctl serve [OPTIONS] CHANNEL\n"
+	       "Answer every request that arrives on CHANNEL with its own payload (a\n"
+	       "reflector), to test the other side: call frames get a reply with the\n"
+	       "request's id, text frames are sent back as they came. Each frame is\n"
+	       "printed as 'rpcctl listen' does. On unix:PATH it listens for a peer.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -m, --method=METHOD   answer only METHOD (repeatable); other requests get\n"
+	       "                        'no such method'\n"
+	       "  -f, --fail=METHOD     answer METHOD with 'handler failed' (repeatable)\n"
+	       "  -i, --ignore=METHOD   never answer METHOD: the caller times out\n"
+	       "                        (repeatable)\n"
+	       "  -c, --count=N         exit after answering N requests\n"
+	       "  -q, --quiet           do not print the frames\n"
+	       "  -O, --output=FORMAT   payload as auto, text, hex or raw (default auto)\n"
+	       "  -j, --json            print frames as JSON objects, one per line\n"
+	       CHAN_HELP
+	       "                        (serve answers in the framing of each request; for\n"
+	       "                        serve --wait defaults to forever)\n"
+	       "  -h, --help            display this help and exit\n"
+	       "\n"
+	       "Exit status: 0 interrupted or --count reached, 1 bad argument, 2 transport\n"
+	       "error, 7 no such channel.\n");
+}
+
+static bool in_list(const struct method_list *l, const char *m)
+{
+	for (int i = 0; i < l->n; i++)
+		if (!strcmp(l->m[i], m))
+			return true;
+	return false;
+}
+
+static void add_list(struct method_list *l, const char *m, const char *opt)
+{
+	if (alp_rpc_method_len(m) < 0)
+		die_usage("%s: '%s' is not a valid method name", opt, m);
+	if (l->n == MAX_LIST)
+		die_usage("%s: at most %d methods", opt, MAX_LIST);
+	l->m[l->n++] = m;
+}
+
+static void answer(struct serve *s, const struct alp_rpc_frame *f)
+{
+	uint8_t out[4096];
+	uint8_t status = ALP_RPC_STATUS_OK;
+	const void *body = f->payload;
+	size_t len = f->payload_len;
+	alp_status_t st;
+	long n;
+
+	if (in_list(&s->ignore, f->method))
+		return;
+	if (s->only.n && !in_list(&s->only, f->method))
+		status = ALP_RPC_STATUS_NO_METHOD;
+	else if (in_list(&s->fail, f->method))
+		status = ALP_RPC_STATUS_EXEC_FAILED;
+	if (status) {
+		body = NULL;
+		len = 0;
+	}
+	if (f->framing == ALP_RPC_WIRE_TEXT) {
+		if (status)
+			return;	/* text frames have no status: say nothing */
+		n = alp_rpc_frame_encode_text(out, sizeof(out), f->method, body, len);
+	} else {
+		n = alp_rpc_frame_encode_call(out, sizeof(out),
+					      status ? ALP_RPC_KIND_ERROR : ALP_RPC_KIND_REPLY,
+					      status, f->request_id, f->method, body, len);
+	}
+	if (n < 0) {
+		warnmsg("answering %s: cannot encode the reply", f->method);
+	} else if (s->ch) {
+		st = alp_rpc_send_raw(s->ch, out, (size_t)n);
+		if (st)
+			warnmsg("answering %s: %s", f->method, alp_strerror(st));
+	} else if (send(s->unix_srv.conn, out, (size_t)n, MSG_NOSIGNAL) < 0) {
+		warnmsg("answering %s: %s", f->method, strerror(errno));
+	}
+	if (s->count && atomic_fetch_add(&s->answered, 1) + 1 == s->count)
+		pthread_kill(s->main_thread, SIGUSR1);
+}
+
+static void on_msg(const void *msg, size_t len, void *user)
+{
+	struct serve *s = user;
+	struct alp_rpc_frame f;
+
+	if (!s->quiet) {
+		print_frame(stdout, msg, len, s->fmt, s->json);
+		fflush(stdout);
+	}
+	if (alp_rpc_frame_decode(msg, len, &f))
+		return;
+	if (f.kind == ALP_RPC_KIND_REQUEST || f.framing == ALP_RPC_WIRE_TEXT)
+		answer(s, &f);
+}
+
+static bool serve_done(void *user)
+{
+	struct serve *s = user;
+
+	return s->count && atomic_load(&s->answered) >= s->count;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "method", required_argument, NULL, 'm' },
+		{ "fail", required_argument, NULL, 'f' },
+		{ "ignore", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "output", required_argument, NULL, 'O' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		CHAN_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct serve s = { .fmt = OUT_AUTO };
+	struct chan_opts co;
+	sigset_t set;
+	int c, sig;
+
+	chan_opts_init(&co, ALP_RPC_FRAMING_CALL);
+	co.wait_ms = UINT32_MAX;
+	while ((c = getopt_long(argc, argv, "m:f:i:c:qO:jh" CHAN_SHORTOPTS, longopts, NULL)) != -1) {
+		if (chan_opt(&co, c, optarg))
+			continue;
+		switch (c) {
+		case 'm':
+			add_list(&s.only, optarg, "--method");
+			break;
+		case 'f':
+			add_list(&s.fail, optarg, "--fail");
+			break;
+		case 'i':
+			add_list(&s.ignore, optarg, "--ignore");
+			break;
+		case 'c':
+			s.count = parse_u32(optarg, "--count");
+			break;
+		case 'q':
+			s.quiet = true;
+			break;
+		case 'O':
+			s.fmt = parse_out_format(optarg);
+			break;
+		case 'j':
+			s.json = true;
+			break;
+		case 'h':
+			usage();
+			return EXIT_OK;
+		default:
+			bad_option();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 1)
+		die_usage(argc ? "too many arguments" : "CHANNEL is required");
+	s.main_thread = pthread_self();
+	atomic_init(&s.answered, 0);
+	block_stop_signals(&set);
+
+	if (!strncmp(argv[0], "unix:", 5) || !strncmp(argv[0], "unix-listen:", 12)) {
+		s.unix_srv.on_msg = on_msg;
+		s.unix_srv.done = serve_done;
+		s.unix_srv.user = &s;
+		s.unix_srv.quiet = s.quiet;
+		unix_serve(&s.unix_srv, strchr(argv[0], ':') + 1, &set, 0);
+		return EXIT_OK;
+	}
+	co.framing = ALP_RPC_FRAMING_RAW;
+	s.ch = chan_open(argv[0], &co, true);
+	if (alp_rpc_set_raw_cb(s.ch, on_msg, &s))
+		die_status(alp_last_error(), "serving on %s", argv[0]);
+	if (!s.quiet) {
+		uint32_t src = 0;
+
+		alp_rpc_get_addrs(s.ch, &src, NULL);
+		if (src != ADDR_ANY && strncmp(argv[0], "unix", 4))
+			warnmsg("serving %s (our address %u)", argv[0], src);
+		else
+			warnmsg("serving %s", argv[0]);
+	}
+	do {
+		sig = sigwaitinfo(&set, NULL);
+	} while (sig < 0 || (sig == SIGUSR1 && s.count &&
+			     atomic_load(&s.answered) < s.count));
+	alp_rpc_close(s.ch);
+	return EXIT_OK;
+}
