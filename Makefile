@@ -49,6 +49,8 @@ vm-prepare:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/vm/selftest W=1 modules
 	$(MAKE) -C kernel KDIR=$(KDIR) W=1
 	$(MAKE) -C tests/kselftest KDIR=$(KDIR)
+	$(MAKE) -C tests/bench/driver
+	$(MAKE) -C tests/unit e2e
 	tests/kselftest/dkms-check $(KDIR)
 
 clean:

@@ -8,7 +8,7 @@
  * The echo service sends every message back, so a channel that serves a
  * method and calls it sees its own request come back, answers it, and gets
  * its own reply back: one call crosses the driver four times.
- * Run as root in the VM with rpmsg_sim and rpmsg_rpc loaded (vm/30-librpc).
+ * Run as root in the VM with rpmsg_sim and rpmsg_rpc loaded (tests/vm/suites/25-librpc).
  */
 #define _GNU_SOURCE
 #include <check.h>
