@@ -10,12 +10,12 @@
 
 static int __init kasan_uaf_init(void)
 {
-	volatile char *p = kmalloc(64, GFP_KERNEL);
+	char *p = kmalloc(64, GFP_KERNEL);
 
 	if (!p)
 		return -ENOMEM;
-	kfree((void *)p);
-	pr_info("kasan_uaf: read after free: %d\n", p[8]);
+	kfree(p);
+	pr_info("kasan_uaf: read after free: %d\n", READ_ONCE(p[8]));
 	return 0;
 }
 
