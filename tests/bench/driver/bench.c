@@ -351,6 +351,8 @@ static double drain_rate(struct ept *e, size_t len, bool batch)
 		die("sim_inject", in.err);
 	if (rt_wait_delivered(&rt, 60000))
 		die("simulator did not deliver", ETIMEDOUT);
+	/* the last vring-full may still be in Linux's rx path */
+	rt_sleep_ms(300);
 	t0 = now_ns();
 	read_all(e, len, batch, false);
 	return nmsg * 1e9 / (now_ns() - t0);
