@@ -432,7 +432,7 @@ int main(int argc, char **argv)
 	if (!read_attr("/sys/devices/system", "clocksource/clocksource0",
 		       "current_clocksource", clk, sizeof(clk)))
 		printf("# clocksource: %s%s\n", clk,
-		       strcmp(clk, "jiffies") ? "" :
+		       !strstr(clk, "jiffies") ? "" :
 		       " (coarse: latency figures are not meaningful)");
 	printf("# | measure | upstream rpmsg_char | rpmsg_rpc | rpmsg_rpc batch (%d) |\n",
 	       BATCH);
