@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rpcctl.h"
@@ -72,6 +73,8 @@ int cmd_bench(int argc, char **argv)
 	struct chan_opts co;
 	alp_rpc_channel_t *ch;
 	alp_status_t st = ALP_OK;
+	struct timespec res;
+	uint64_t res_ns;
 	double secs;
 	int c;
 
@@ -164,6 +167,8 @@ int cmd_bench(int argc, char **argv)
 	alp_rpc_close(ch);
 
 	qsort(lat, n, sizeof(*lat), cmp_u64);
+	clock_getres(CLOCK_MONOTONIC, &res);
+	res_ns = (uint64_t)res.tv_sec * 1000000000u + (uint64_t)res.tv_nsec;
 	secs = (double)(end - start) / 1e9;
 	if (json) {
 		printf("{\"channel\":");
@@ -172,10 +177,12 @@ int cmd_bench(int argc, char **argv)
 		json_string(stdout, method, strlen(method));
 		printf(",\"framing\":\"%s\",\"size\":%u,\"calls\":%zu,\"seconds\":%.3f,"
 		       "\"calls_per_s\":%.1f,\"latency_us\":{\"min\":%.1f,\"p50\":%.1f,"
-		       "\"p90\":%.1f,\"p99\":%.1f,\"max\":%.1f},\"mismatched\":%zu}\n",
+		       "\"p90\":%.1f,\"p99\":%.1f,\"max\":%.1f},\"mismatched\":%zu,"
+		       "\"clock_resolution_us\":%.3f}\n",
 		       co.framing == ALP_RPC_FRAMING_CALL ? "call" : "text", size, n, secs,
 		       (double)n / secs, pct(lat, n, 0), pct(lat, n, 0.5), pct(lat, n, 0.9),
-		       pct(lat, n, 0.99), pct(lat, n, 1), mismatched);
+		       pct(lat, n, 0.99), pct(lat, n, 1), mismatched,
+		       (double)res_ns / 1000.0);
 	} else {
 		printf("%zu calls of '%s' with a %u-byte payload on %s (%s framing) in %.3f s\n",
 		       n, method, size, argv[0],
@@ -187,6 +194,9 @@ int cmd_bench(int argc, char **argv)
 		       (double)n / secs, (double)n * size / secs / 1024.0);
 		if (mismatched)
 			printf("  %zu replies differed from their request\n", mismatched);
+		if (res_ns > 1000)
+			printf("  note: this system's clock ticks every %.0f us; latencies are "
+			       "rounded to that\n", (double)res_ns / 1000.0);
 	}
 	free(lat);
 	return EXIT_OK;

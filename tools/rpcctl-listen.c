@@ -7,6 +7,7 @@
  * that requests are shown rather than answered "no such method" by librpc.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <alp/rpc_codec.h>
 
@@ -121,15 +123,46 @@ static int listen_unix(struct listen *l, const char *spec, const sigset_t *set,
 	return EXIT_OK;
 }
 
+static long encode_hello(uint8_t *buf, size_t cap, const char *method, uint32_t framing)
+{
+	return framing == ALP_RPC_FRAMING_CALL ?
+	       alp_rpc_frame_encode_call(buf, cap, ALP_RPC_KIND_ONEWAY, 0, 0, method, NULL, 0) :
+	       alp_rpc_frame_encode_text(buf, cap, method, NULL, 0);
+}
+
 static alp_status_t send_hello(alp_rpc_channel_t *ch, const char *method, uint32_t framing)
 {
 	uint8_t buf[64];
-	long n = framing == ALP_RPC_FRAMING_CALL ?
-		 alp_rpc_frame_encode_call(buf, sizeof(buf), ALP_RPC_KIND_ONEWAY, 0, 0, method,
-					   NULL, 0) :
-		 alp_rpc_frame_encode_text(buf, sizeof(buf), method, NULL, 0);
+	long n = encode_hello(buf, sizeof(buf), method, framing);
 
 	return n < 0 ? ALP_ERR_INVAL : alp_rpc_send_raw(ch, buf, (size_t)n);
+}
+
+/* An existing endpoint node, read directly (see struct unix_server). */
+static int listen_node(struct listen *l, int fd, const char *node, const char *hello,
+		       uint32_t framing, const sigset_t *set, uint32_t timeout)
+{
+	struct unix_server u = { .on_msg = on_msg, .done = listen_done, .user = l, .quiet = true };
+	uint8_t buf[64];
+	int rc;
+
+	if (hello) {
+		long n = encode_hello(buf, sizeof(buf), hello, framing);
+
+		if (n < 0 || write(fd, buf, (size_t)n) < 0)
+			die_errno(status_exit(ALP_ERR_NOT_READY), errno, "sending the hello to %s", node);
+	}
+	rc = fd_serve(&u, fd, set, timeout ? now_ns() + (uint64_t)timeout * 1000000u : 0);
+	if (rc == 2) {
+		warnmsg("%s: the remote went away", node);
+		return EXIT_GONE;
+	}
+	if (rc == 1 && l->count) {
+		warnmsg("%lu of %lu frames arrived within %u ms",
+			(unsigned long)atomic_load(&l->seen), l->count, timeout);
+		return EXIT_TIMEOUT;
+	}
+	return EXIT_OK;
 }
 
 int cmd_listen(int argc, char **argv)
@@ -154,7 +187,7 @@ int cmd_listen(int argc, char **argv)
 	alp_rpc_stats_t st;
 	uint64_t downs, ups, deadline = 0;
 	sigset_t set;
-	int c, rc = EXIT_OK;
+	int c, fd, rc = EXIT_OK;
 
 	chan_opts_init(&co, ALP_RPC_FRAMING_TEXT);
 	while ((c = getopt_long(argc, argv, "c:t:H:eO:jh" CHAN_SHORTOPTS, longopts, NULL)) != -1) {
@@ -203,6 +236,9 @@ int cmd_listen(int argc, char **argv)
 	/* Signals are taken synchronously below; the poll thread blocks them all. */
 	block_stop_signals(&set);
 
+	fd = ept_node_open(argv[0]);
+	if (fd >= 0)
+		return listen_node(&l, fd, argv[0], hello, co.framing, &set, timeout);
 	if (!strncmp(argv[0], "unix-listen:", 12)) {
 		if (hello || exit_on_loss)
 			die_usage("--hello and --exit-on-loss need a channel we connect to");

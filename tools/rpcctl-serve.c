@@ -9,7 +9,8 @@
  * reflector answers whatever method it is asked.
  *
  * On a unix: address serve accepts peers itself instead of opening a librpc
- * unix-listen: channel: librpc starts a channel's poll thread inside
+ * unix-listen: channel, and it reads an existing endpoint node itself, for
+ * the same reason: librpc starts a channel's poll thread inside
  * alp_rpc_open(), before a callback can be installed, so the first request
  * of a peer that sends at once after connecting would be dropped. Over rpmsg
  * the remote cannot know our address before the endpoint exists, which
@@ -126,8 +127,13 @@ static void answer(struct serve *s, const struct alp_rpc_frame *f)
 		st = alp_rpc_send_raw(s->ch, out, (size_t)n);
 		if (st)
 			warnmsg("answering %s: %s", f->method, alp_strerror(st));
-	} else if (send(s->unix_srv.conn, out, (size_t)n, MSG_NOSIGNAL) < 0) {
-		warnmsg("answering %s: %s", f->method, strerror(errno));
+	} else {
+		ssize_t w = send(s->unix_srv.conn, out, (size_t)n, MSG_NOSIGNAL);
+
+		if (w < 0 && errno == ENOTSOCK)	/* an endpoint node */
+			w = write(s->unix_srv.conn, out, (size_t)n);
+		if (w < 0)
+			warnmsg("answering %s: %s", f->method, strerror(errno));
 	}
 	if (s->count && atomic_fetch_add(&s->answered, 1) + 1 == s->count)
 		pthread_kill(s->main_thread, SIGUSR1);
@@ -172,7 +178,7 @@ int cmd_serve(int argc, char **argv)
 	struct serve s = { .fmt = OUT_AUTO };
 	struct chan_opts co;
 	sigset_t set;
-	int c, sig;
+	int c, sig, fd;
 
 	chan_opts_init(&co, ALP_RPC_FRAMING_CALL);
 	co.wait_ms = UINT32_MAX;
@@ -216,12 +222,22 @@ int cmd_serve(int argc, char **argv)
 	atomic_init(&s.answered, 0);
 	block_stop_signals(&set);
 
+	s.unix_srv.on_msg = on_msg;
+	s.unix_srv.done = serve_done;
+	s.unix_srv.user = &s;
+	s.unix_srv.quiet = s.quiet;
 	if (!strncmp(argv[0], "unix:", 5) || !strncmp(argv[0], "unix-listen:", 12)) {
-		s.unix_srv.on_msg = on_msg;
-		s.unix_srv.done = serve_done;
-		s.unix_srv.user = &s;
-		s.unix_srv.quiet = s.quiet;
 		unix_serve(&s.unix_srv, strchr(argv[0], ':') + 1, &set, 0);
+		return EXIT_OK;
+	}
+	fd = ept_node_open(argv[0]);
+	if (fd >= 0) {
+		if (!s.quiet)
+			warnmsg("serving %s", argv[0]);
+		if (fd_serve(&s.unix_srv, fd, &set, 0) == 2) {
+			warnmsg("%s: the remote went away", argv[0]);
+			return EXIT_GONE;
+		}
 		return EXIT_OK;
 	}
 	co.framing = ALP_RPC_FRAMING_RAW;

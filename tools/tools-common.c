@@ -439,14 +439,74 @@ uint64_t now_ns(void)
 
 /* ---- a unix: server without librpc ------------------------------------ */
 
+/*
+ * Poll the signalfd and either the peer (u->conn) or, when there is none
+ * and lfd >= 0, the listening socket. Returns 0 (signal or done), 1
+ * (deadline passed) or 2 (the peer hung up and there is no listener).
+ */
+static int pump(struct unix_server *u, int lfd, int sfd, uint64_t deadline_ns)
+{
+	uint8_t buf[4096];
+
+	for (;;) {
+		struct pollfd pfd[2] = {
+			{ .fd = sfd, .events = POLLIN },
+			{ .fd = u->conn >= 0 ? u->conn : lfd, .events = POLLIN },
+		};
+		struct signalfd_siginfo si;
+		int timeout = -1;
+		ssize_t n;
+
+		if (deadline_ns) {
+			uint64_t now = now_ns();
+
+			if (now >= deadline_ns)
+				return 1;
+			timeout = (int)((deadline_ns - now + 999999) / 1000000);
+		}
+		if (poll(pfd, 2, timeout) <= 0)
+			continue;
+		if (pfd[0].revents) {
+			if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGUSR1)
+				return 0;
+			if (u->done && u->done(u->user))
+				return 0;
+			continue;
+		}
+		if (u->conn < 0) {
+			u->conn = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+			if (u->conn >= 0 && u->on_peer)
+				u->on_peer(true, u->user);
+			continue;
+		}
+		n = lfd >= 0 ? recv(u->conn, buf, sizeof(buf), MSG_TRUNC) :
+			       read(u->conn, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		/* A read of 0 from a node is an empty message, not an end. */
+		if (n < 0 || (n == 0 && (lfd >= 0 || pfd[1].revents & POLLHUP))) {
+			close(u->conn);
+			u->conn = -1;
+			if (u->on_peer)
+				u->on_peer(false, u->user);
+			if (lfd < 0)
+				return 2;
+		} else if ((size_t)n > ALP_RPC_WIRE_MTU_DEFAULT) {
+			warnmsg("dropped a %zd-byte message (above the %u-byte MTU)", n,
+				ALP_RPC_WIRE_MTU_DEFAULT);
+		} else {
+			u->on_msg(buf, (size_t)n, u->user);
+		}
+	}
+}
+
 int unix_serve(struct unix_server *u, const char *spec, const sigset_t *set,
 	       uint64_t deadline_ns)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	uint8_t buf[4096];
 	socklen_t salen;
 	struct stat st;
-	int lfd, sfd, rc = 0;
+	int lfd, sfd, rc;
 
 	if (strlen(spec) >= sizeof(sa.sun_path))
 		die_usage("unix:%s: the path is too long", spec);
@@ -465,52 +525,7 @@ int unix_serve(struct unix_server *u, const char *spec, const sigset_t *set,
 	if (!u->quiet)
 		warnmsg("serving unix:%s", spec);
 	u->conn = -1;
-	for (;;) {
-		struct pollfd pfd[2] = {
-			{ .fd = sfd, .events = POLLIN },
-			{ .fd = u->conn >= 0 ? u->conn : lfd, .events = POLLIN },
-		};
-		struct signalfd_siginfo si;
-		int timeout = -1;
-		ssize_t n;
-
-		if (deadline_ns) {
-			uint64_t now = now_ns();
-
-			if (now >= deadline_ns) {
-				rc = 1;
-				break;
-			}
-			timeout = (int)((deadline_ns - now + 999999) / 1000000);
-		}
-		if (poll(pfd, 2, timeout) <= 0)
-			continue;
-		if (pfd[0].revents) {
-			if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGUSR1)
-				break;
-			if (u->done && u->done(u->user))
-				break;
-			continue;
-		}
-		if (u->conn < 0) {
-			u->conn = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-			if (u->conn >= 0 && u->on_peer)
-				u->on_peer(true, u->user);
-			continue;
-		}
-		n = recv(u->conn, buf, sizeof(buf), MSG_TRUNC);
-		if (n <= 0) {
-			close(u->conn);	/* hang-up: wait for the next peer */
-			u->conn = -1;
-			if (u->on_peer)
-				u->on_peer(false, u->user);
-		} else if ((size_t)n > ALP_RPC_WIRE_MTU_DEFAULT) {
-			warnmsg("dropped a %zd-byte message (above the %u-byte MTU)", n,
-				ALP_RPC_WIRE_MTU_DEFAULT);
-		} else {
-			u->on_msg(buf, (size_t)n, u->user);
-		}
-	}
+	rc = pump(u, lfd, sfd, deadline_ns);
 	if (u->conn >= 0)
 		close(u->conn);
 	u->conn = -1;
@@ -518,6 +533,21 @@ int unix_serve(struct unix_server *u, const char *spec, const sigset_t *set,
 	close(sfd);
 	if (spec[0] != '@')
 		unlink(spec);
+	return rc;
+}
+
+int fd_serve(struct unix_server *u, int fd, const sigset_t *set, uint64_t deadline_ns)
+{
+	int sfd = signalfd(-1, set, SFD_CLOEXEC), rc;
+
+	if (sfd < 0)
+		die_errno(EXIT_FAIL, errno, "signalfd");
+	u->conn = fd;
+	rc = pump(u, -1, sfd, deadline_ns);
+	if (u->conn >= 0)
+		close(u->conn);
+	u->conn = -1;
+	close(sfd);
 	return rc;
 }
 
@@ -766,6 +796,20 @@ static bool is_ept_node(const char *path, char *sysdir, size_t cap)
 }
 
 bool chan_no_reconnect;
+
+int ept_node_open(const char *channel)
+{
+	char sysdir[PATH_MAX];
+	int fd;
+
+	if (channel[0] != '/' || !is_ept_node(channel, sysdir, sizeof(sysdir)))
+		return -1;
+	fd = open(channel, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		die_errno(errno == ENOENT || errno == ENODEV ? EXIT_NOCHANNEL : EXIT_FAIL, errno,
+			  "cannot open %s", channel);
+	return fd;
+}
 
 static alp_rpc_channel_t *open_ept_node(const char *path, const char *sysdir,
 					const struct chan_opts *o)

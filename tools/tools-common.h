@@ -184,6 +184,16 @@ struct unix_server {
 int unix_serve(struct unix_server *u, const char *spec, const sigset_t *set,
 	       uint64_t deadline_ns);
 
+/*
+ * The same for a connected message fd we read ourselves (an existing
+ * endpoint node: its queued messages are there before any librpc callback
+ * could be installed). Returns 0 (signal or done), 1 (deadline) or 2 (the
+ * fd hung up: the remote went away).
+ */
+int fd_serve(struct unix_server *u, int fd, const sigset_t *set, uint64_t deadline_ns);
+/* If channel is an existing endpoint node (/dev/rpmsg_rpcN), open it; else -1. */
+int ept_node_open(const char *channel);
+
 /* ---- our driver's control nodes (list, create, destroy) -------------- */
 
 #include <linux/rpmsg_rpc.h>
