@@ -172,6 +172,10 @@ static int print_text(const struct remote *r, int n)
 		if (!r[i].ctrl[0])
 			continue;
 		fd = ctrl_open(r[i].ctrl);
+		if (fd == -ENOENT || fd == -ENODEV) {
+			printf("  (the remote went away while listing)\n");
+			continue;
+		}
 		if (fd < 0) {
 			warnmsg("cannot open /dev/%s: %s", r[i].ctrl, strerror(-fd));
 			rc = EXIT_FAIL;
@@ -180,7 +184,10 @@ static int print_text(const struct remote *r, int n)
 		nc = ctrl_channels(fd, &ch);
 		ne = ctrl_endpoints(fd, &ep);
 		close(fd);
-		if (nc < 0 || ne < 0) {
+		if (nc == -ENODEV || ne == -ENODEV) {
+			printf("  (the remote went away while listing)\n");
+			nc = ne = 0;
+		} else if (nc < 0 || ne < 0) {
 			warnmsg("listing /dev/%s: %s", r[i].ctrl, strerror(-(nc < 0 ? nc : ne)));
 			rc = EXIT_FAIL;
 		}
@@ -239,7 +246,8 @@ static int print_json(const struct remote *r, int n)
 		if (r[i].ctrl[0]) {
 			printf("\"/dev/%s\"", r[i].ctrl);
 			fd = ctrl_open(r[i].ctrl);
-			if (fd < 0) {
+			/* A remote going away while we list is not an error. */
+			if (fd < 0 && fd != -ENOENT && fd != -ENODEV) {
 				warnmsg("cannot open /dev/%s: %s", r[i].ctrl, strerror(-fd));
 				rc = EXIT_FAIL;
 			}
@@ -250,7 +258,9 @@ static int print_json(const struct remote *r, int n)
 			nc = ctrl_channels(fd, &ch);
 			ne = ctrl_endpoints(fd, &ep);
 			close(fd);
-			if (nc < 0 || ne < 0) {
+			if (nc == -ENODEV || ne == -ENODEV) {
+				nc = ne = 0;
+			} else if (nc < 0 || ne < 0) {
 				warnmsg("listing /dev/%s: %s", r[i].ctrl,
 					strerror(-(nc < 0 ? nc : ne)));
 				rc = EXIT_FAIL;
