@@ -3,9 +3,10 @@
  * The channel: open/close, the poll thread, subscriptions, sends, stats.
  * Copyright (c) 2026 The rpmsg-rpc authors
  *
- * One poll thread per channel (docs/librpc.md says why): it owns reading,
- * dispatching, reconnecting and async timeouts. API calls from other
- * threads only take ch->lock briefly and write under ch->tx_lock.
+ * One poll thread per channel (docs/librpc.md says why): it owns
+ * dispatching, reconnecting and async timeouts, and reads the transport
+ * unless a synchronous caller does (the reader role, below). API calls from
+ * other threads only take ch->lock briefly and write under ch->tx_lock.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,11 +16,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
+
+/* epoll tags of the poll thread's fds */
+enum { EV_WAKE, EV_TRANSPORT, EV_WATCH };
 
 /* The channel whose poll thread this is (NULL on other threads). */
 static _Thread_local struct alp_rpc_channel *poll_self;
@@ -66,7 +71,7 @@ void rpc_channel_leave(struct alp_rpc_channel *ch)
 	pthread_mutex_unlock(&ch->lock);
 }
 
-void rpc_channel_wake(struct alp_rpc_channel *ch)
+static void poke(int efd)
 {
 	uint64_t one = 1;
 
@@ -74,8 +79,13 @@ void rpc_channel_wake(struct alp_rpc_channel *ch)
 	 * Failure can only be EAGAIN (counter saturated), which means a poke is
 	 * already pending: nothing is lost.
 	 */
-	if (write(ch->wake_fd, &one, sizeof(one)) < 0)
+	if (write(efd, &one, sizeof(one)) < 0)
 		return;
+}
+
+void rpc_channel_wake(struct alp_rpc_channel *ch)
+{
+	poke(ch->wake_fd);
 }
 
 alp_status_t rpc_channel_write(struct alp_rpc_channel *ch, const void *buf, size_t len)
@@ -209,11 +219,141 @@ static void dispatch(struct alp_rpc_channel *ch, const uint8_t *msg, size_t len)
 	deliver_oneway(ch, &f);
 }
 
+/*
+ * ---- the reader role ------------------------------------------------------
+ *
+ * Exactly one thread reads the transport at a time. A synchronous caller
+ * that finds the role free takes it: it makes the poll thread's epoll set
+ * stop reporting the fd (no wake-up needed) and polls the fd itself, so
+ * that its reply costs no thread hand-off. Replies to synchronous calls it
+ * completes directly; every other frame (requests, one-way messages, async
+ * replies, anything malformed) it queues for the poll thread, so callbacks
+ * still run only there, in arrival order. While the queue is not empty,
+ * replies are queued too: a call never returns before the callbacks of
+ * frames that arrived before its reply have run. Only the poll thread
+ * changes the fd (link down/up), and only while it holds the role or no
+ * caller can take it (not connected).
+ */
+
+/*
+ * lock held. Let the poll thread's epoll set report rd_fd readable (on) or
+ * not; false on failure. rd_fd is added once per connection; switching is an
+ * EPOLL_CTL_MOD (cheaper than DEL + ADD, and allocates nothing). Off is
+ * EPOLLONESHOT without EPOLLIN: a hang-up is still reported, once.
+ */
+static bool rd_arm(struct alp_rpc_channel *ch, bool on)
+{
+	struct epoll_event ev = { .events = on ? EPOLLIN : EPOLLONESHOT,
+				  .data.u32 = EV_TRANSPORT };
+
+	if (on == ch->rd_armed || ch->rd_fd < 0 || (!on && !ch->rd_added))
+		return true;
+	if (epoll_ctl(ch->ep_fd, ch->rd_added ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, ch->rd_fd, &ev) < 0)
+		return false;
+	ch->rd_added = true;
+	ch->rd_armed = on;
+	return true;
+}
+
+bool rpc_reader_lead_ok(struct alp_rpc_channel *ch)
+{
+	return !ch->closing && ch->connected && ch->rd_fd >= 0 && !ch->rd_hup &&
+	       ch->rxq_len < RPC_RXQ_MAX;
+}
+
+bool rpc_reader_take(struct alp_rpc_channel *ch, struct rpc_pending *p)
+{
+	if (ch->reader || !rpc_reader_lead_ok(ch) || !rd_arm(ch, false))
+		return false;
+	ch->reader = p;
+	ch->rd_gen++;
+	return true;
+}
+
+void rpc_reader_pass(struct alp_rpc_channel *ch)
+{
+	struct rpc_pending *q = NULL;
+
+	ch->reader = NULL;
+	if (rpc_reader_lead_ok(ch))
+		for (q = ch->pending; q && !(q->waiting && !q->done); q = q->next)
+			;
+	if (q && rd_arm(ch, false)) {
+		ch->reader = q;
+		pthread_cond_signal(&q->cond);
+		return;
+	}
+	if (!rd_arm(ch, true))
+		rpc_channel_wake(ch);	/* the poll thread retries */
+}
+
+void rpc_reader_hup(struct alp_rpc_channel *ch)
+{
+	ch->rd_hup = true;
+	rpc_reader_pass(ch);
+	rpc_channel_wake(ch);
+}
+
+static void rxq_push(struct alp_rpc_channel *ch, const uint8_t *msg, size_t n)
+{
+	size_t keep = n <= RPC_RX_BUF ? n : 0;	/* an oversize one is only counted */
+	struct rpc_rxmsg *m = malloc(sizeof(*m) + keep);
+	bool poke;
+
+	pthread_mutex_lock(&ch->lock);
+	if (!m) {
+		ch->stats.rx_frames++;
+		ch->stats.rx_unhandled++;
+		pthread_mutex_unlock(&ch->lock);
+		return;
+	}
+	m->next = NULL;
+	m->len = n;
+	memcpy(m->data, msg, keep);
+	poke = !ch->rxq;
+	*ch->rxq_tail = m;
+	ch->rxq_tail = &m->next;
+	ch->rxq_len++;
+	pthread_mutex_unlock(&ch->lock);
+	if (poke)
+		rpc_channel_wake(ch);
+}
+
+void rpc_reader_got(struct alp_rpc_channel *ch, const uint8_t *msg, size_t n)
+{
+	struct alp_rpc_frame f;
+	bool done = false;
+
+	if (n > 0 && n <= RPC_RX_BUF && n <= ch->tp->mtu && ch->framing != ALP_RPC_FRAMING_RAW &&
+	    alp_rpc_frame_decode(msg, n, &f) == 0 &&
+	    (f.kind == ALP_RPC_KIND_REPLY || f.kind == ALP_RPC_KIND_ERROR ||
+	     f.framing == ALP_RPC_WIRE_TEXT)) {
+		struct rpc_pending *me;
+
+		pthread_mutex_lock(&ch->lock);
+		me = ch->reader;	/* our caller's call */
+		done = ch->rxq_len == 0 && rpc_call_sync_match(ch, &f);
+		if (done) {
+			ch->stats.rx_frames++;
+			ch->stats.rx_bytes += n;
+		} else if (rpc_call_answers(me, &f)) {
+			/* The poll thread will finish it: the caller stops reading. */
+			me->queued = true;
+		}
+		pthread_mutex_unlock(&ch->lock);
+	}
+	if (!done)
+		rxq_push(ch, msg, n);
+}
+
 /* ---- link state (poll thread, and open) --------------------------------- */
 
 static void link_up(struct alp_rpc_channel *ch)
 {
 	pthread_mutex_lock(&ch->lock);
+	ch->rd_fd = ch->tp->fd;
+	if (!ch->reader || ch->reader == ch)
+		rd_arm(ch, true);	/* on failure the poll thread retries */
 	ch->connected = true;
 	ch->stats.link_up++;
 	pthread_cond_broadcast(&ch->cond);
@@ -232,8 +372,19 @@ static int try_connect(struct alp_rpc_channel *ch)
 	return rc;
 }
 
+/* Poll thread, holding the reader role (no caller reads the fd it closes). */
 static void link_down(struct alp_rpc_channel *ch)
 {
+	pthread_mutex_lock(&ch->lock);
+	if (ch->rd_added)
+		epoll_ctl(ch->ep_fd, EPOLL_CTL_DEL, ch->rd_fd, NULL);
+	/* closing the fd would drop it from the set anyway */
+	ch->rd_added = false;
+	ch->rd_armed = false;
+	ch->rd_fd = -1;
+	ch->rd_hup = false;
+	ch->connected = false;
+	pthread_mutex_unlock(&ch->lock);
 	pthread_mutex_lock(&ch->tx_lock);
 	ch->tp->ops->disconnect(ch->tp);
 	pthread_mutex_unlock(&ch->tx_lock);
@@ -247,74 +398,176 @@ static void link_down(struct alp_rpc_channel *ch)
 	try_connect(ch);
 }
 
-static void read_one(struct alp_rpc_channel *ch, uint8_t *buf, short revents)
+/* One received message of true length n (buf holds at most RPC_RX_BUF of it). */
+static void rx_message(struct alp_rpc_channel *ch, const uint8_t *buf, size_t n)
 {
-	ssize_t n = rpc_transport_recv(ch->tp, buf, RPC_RX_BUF);
-
-	if (n == -EINTR || n == -EAGAIN)
-		return;
-	if (n < 0 || (n == 0 && (revents & (POLLHUP | POLLERR)))) {
-		link_down(ch);
-		return;
-	}
 	if (n == 0) {
 		/* An empty seqpacket message, not a hang-up (no POLLHUP). */
 		count(ch, &ch->stats.rx_frames);
 		count(ch, &ch->stats.rx_malformed);
 		return;
 	}
-	if ((size_t)n > RPC_RX_BUF) {
+	if (n > RPC_RX_BUF) {
 		count(ch, &ch->stats.rx_frames);
 		count(ch, &ch->stats.rx_oversize);
 		return;
 	}
-	dispatch(ch, buf, (size_t)n);
+	dispatch(ch, buf, n);
+}
+
+static void read_one(struct alp_rpc_channel *ch, uint8_t *buf, uint32_t revents)
+{
+	ssize_t n = rpc_transport_recv(ch->tp, buf, RPC_RX_BUF);
+
+	if (n == -EINTR || n == -EAGAIN)
+		return;
+	if (n < 0 || (n == 0 && (revents & (EPOLLHUP | EPOLLERR)))) {
+		link_down(ch);
+		return;
+	}
+	rx_message(ch, buf, (size_t)n);
+}
+
+/* Dispatch the frames reading callers queued, in order (poll thread). */
+static void rxq_drain(struct alp_rpc_channel *ch)
+{
+	for (;;) {
+		struct rpc_rxmsg *m, *next;
+		bool closing;
+
+		pthread_mutex_lock(&ch->lock);
+		m = ch->rxq;
+		ch->rxq = NULL;
+		ch->rxq_tail = &ch->rxq;
+		pthread_mutex_unlock(&ch->lock);
+		if (!m)
+			return;
+		for (; m; m = next) {
+			next = m->next;
+			pthread_mutex_lock(&ch->lock);
+			closing = ch->closing;
+			pthread_mutex_unlock(&ch->lock);
+			if (!closing)	/* after close nothing is delivered */
+				rx_message(ch, m->data, m->len);
+			free(m);
+			pthread_mutex_lock(&ch->lock);
+			ch->rxq_len--;
+			pthread_mutex_unlock(&ch->lock);
+		}
+	}
+}
+
+/*
+ * The poll thread takes the reader role if it is free, nothing is queued and
+ * no caller has read since epoll_wait said "readable" (gen: rd_gen before
+ * it), so that the report is still true and read() cannot block.
+ */
+static bool poll_take(struct alp_rpc_channel *ch, unsigned int gen)
+{
+	bool ok;
+
+	pthread_mutex_lock(&ch->lock);
+	ok = !ch->reader && !ch->rxq && ch->rd_gen == gen;
+	if (ok)
+		ch->reader = ch;
+	pthread_mutex_unlock(&ch->lock);
+	return ok;
+}
+
+static void poll_pass(struct alp_rpc_channel *ch)
+{
+	pthread_mutex_lock(&ch->lock);
+	rpc_reader_pass(ch);
+	pthread_mutex_unlock(&ch->lock);
+}
+
+/* Keep the watch fd (reconnect events) registered exactly while it is wanted. */
+static void watch_set(struct alp_rpc_channel *ch, int *cur, int want)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = EV_WATCH };
+
+	if (*cur == want)
+		return;
+	if (*cur >= 0)
+		epoll_ctl(ch->ep_fd, EPOLL_CTL_DEL, *cur, &ev);
+	*cur = -1;
+	if (want >= 0 && epoll_ctl(ch->ep_fd, EPOLL_CTL_ADD, want, &ev) == 0)
+		*cur = want;
 }
 
 static void *poll_thread(void *arg)
 {
 	struct alp_rpc_channel *ch = arg;
 	uint8_t *buf = ch->rx;
+	int wcur = -1;
 	bool self;
 
 	poll_self = ch;
 	for (;;) {
-		struct pollfd pfd[2] = { { .fd = ch->wake_fd, .events = POLLIN } };
-		uint64_t next = rpc_call_expire(ch), now;
+		struct epoll_event evs[3];
+		uint64_t next, now;
+		uint32_t tev = 0, wev = 0;
 		int timeout = -1, tfd, wfd, retry, n;
-		bool closing;
+		unsigned int gen;
+		bool closing, hup, unarmed;
 
+		rxq_drain(ch);
+		next = rpc_call_expire(ch);
 		pthread_mutex_lock(&ch->lock);
 		closing = ch->closing;
+		hup = ch->rd_hup && !ch->reader;
+		if (hup)
+			ch->reader = ch;
+		else if (!ch->reader)
+			rd_arm(ch, true);
+		unarmed = !ch->reader && ch->rd_fd >= 0 && !ch->rd_armed;
+		gen = ch->rd_gen;
 		pthread_mutex_unlock(&ch->lock);
 		if (closing)
 			break;
+		if (hup) {	/* a reading caller saw the link drop */
+			link_down(ch);
+			poll_pass(ch);
+			continue;
+		}
 		tfd = ch->tp->fd;
 		wfd = tfd < 0 ? ch->tp->ops->watch_fd(ch->tp) : -1;
-		pfd[1].fd = tfd >= 0 ? tfd : wfd;
-		pfd[1].events = POLLIN;
+		watch_set(ch, &wcur, wfd);
 		if (next) {
 			now = rpc_now_ns();
 			timeout = next <= now ? 0 : (int)((next - now + 999999) / 1000000);
 		}
 		retry = tfd < 0 ? ch->tp->retry_ms : 0;
+		if (unarmed)
+			retry = 10;	/* epoll_ctl failed (out of memory): try again soon */
 		if (retry > 0 && (timeout < 0 || retry < timeout))
 			timeout = retry;
-		n = poll(pfd, 2, timeout);
+		n = epoll_wait(ch->ep_fd, evs, 3, timeout);
+		for (int i = 0; i < n; i++) {
+			if (evs[i].data.u32 == EV_WAKE) {
+				uint64_t v;
+
+				/* Only this thread reads it: EAGAIN cannot happen. */
+				if (read(ch->wake_fd, &v, sizeof(v)) < 0)
+					v = 0;
+			} else if (evs[i].data.u32 == EV_TRANSPORT) {
+				tev = evs[i].events;
+			} else {
+				wev = evs[i].events;
+			}
+		}
 		if (n < 0)
 			continue;
-		if (pfd[0].revents & POLLIN) {
-			uint64_t v;
-
-			/* Only this thread reads it: EAGAIN cannot happen. */
-			if (read(ch->wake_fd, &v, sizeof(v)) < 0)
-				v = 0;
-		}
-		if (tfd >= 0 && pfd[1].revents & POLLIN) {
-			read_one(ch, buf, pfd[1].revents);
-		} else if (tfd >= 0 && pfd[1].revents & (POLLHUP | POLLERR | POLLNVAL)) {
-			link_down(ch);
-		} else if (wfd >= 0 && pfd[1].revents) {
+		if (tfd >= 0 && tev) {
+			/* A caller may have taken the role since epoll_wait returned. */
+			if (!poll_take(ch, gen))
+				continue;
+			if (tev & EPOLLIN)
+				read_one(ch, buf, tev);
+			else
+				link_down(ch);
+			poll_pass(ch);
+		} else if (wfd >= 0 && wev) {
 			ch->tp->ops->watch_drain(ch->tp);
 			try_connect(ch);
 		} else if (tfd < 0 && retry > 0 && n == 0) {
@@ -362,9 +615,19 @@ void rpc_channel_destroy(struct alp_rpc_channel *ch)
 	while (ch->users)
 		pthread_cond_wait(&ch->cond, &ch->lock);
 	pthread_mutex_unlock(&ch->lock);
+	while (ch->rxq) {
+		struct rpc_rxmsg *m = ch->rxq;
+
+		ch->rxq = m->next;
+		free(m);
+	}
 	rpc_transport_free(ch->tp);
 	if (ch->wake_fd >= 0)
 		close(ch->wake_fd);
+	if (ch->kick_fd >= 0)
+		close(ch->kick_fd);
+	if (ch->ep_fd >= 0)
+		close(ch->ep_fd);
 	pthread_mutex_destroy(&ch->text_call_lock);
 	pthread_mutex_destroy(&ch->tx_lock);
 	pthread_cond_destroy(&ch->cond);
@@ -467,8 +730,14 @@ static alp_rpc_channel_t *open_common(const alp_rpc_config_t *cfg, int fd)
 	ch->src = src;
 	ch->dst = dst;
 	ch->next_id = 1;
+	ch->rd_fd = -1;
+	ch->rxq_tail = &ch->rxq;
 	ch->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	rc = ch->wake_fd < 0 ? -errno :
+	ch->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ch->ep_fd = epoll_create1(EPOLL_CLOEXEC);
+	rc = ch->wake_fd < 0 || ch->kick_fd < 0 || ch->ep_fd < 0 ? -errno :
+	     epoll_ctl(ch->ep_fd, EPOLL_CTL_ADD, ch->wake_fd,
+		       &(struct epoll_event){ .events = EPOLLIN, .data.u32 = EV_WAKE }) ? -errno :
 	     fd >= 0 ? rpc_transport_fd_new(&ch->tp, fd) :
 	     make_transport(cfg, src, dst, &ch->tp);
 	if (rc == 0)
@@ -514,6 +783,8 @@ RPC_EXPORT void alp_rpc_close(alp_rpc_channel_t *ch)
 	ch->raw_hook.used = false;
 	pthread_cond_broadcast(&ch->cond);
 	pthread_mutex_unlock(&ch->lock);
+	/* A caller reading the transport stops (kick_fd is never read: it stays readable). */
+	poke(ch->kick_fd);
 	if (ch->self_close)
 		return;	/* the poll thread frees ch once the callback returns */
 	rpc_channel_wake(ch);

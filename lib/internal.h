@@ -26,6 +26,12 @@
 /* Largest message any transport gives us; longer ones are counted oversize. */
 #define RPC_RX_BUF 4096
 #define RPC_DEFAULT_OPEN_TIMEOUT_MS 5000u
+/*
+ * Frames a calling thread may have read for the poll thread and not yet seen
+ * dispatched; at this many, callers stop reading and leave it to the poll
+ * thread (back-pressure when a callback is slow).
+ */
+#define RPC_RXQ_MAX 64
 
 /* error.c */
 alp_status_t rpc_set_error(alp_status_t st);
@@ -128,6 +134,13 @@ struct rpc_slot {
 	void *user;
 };
 
+/* A frame read by a calling thread, queued for the poll thread. */
+struct rpc_rxmsg {
+	struct rpc_rxmsg *next;
+	size_t len;			/* true length (may exceed RPC_RX_BUF: truncated) */
+	uint8_t data[];
+};
+
 /* One outstanding call; sync ones live on the caller's stack. */
 struct rpc_pending {
 	struct rpc_pending *next;
@@ -135,6 +148,8 @@ struct rpc_pending {
 	char method[ALP_RPC_METHOD_MAX_LEN]; /* text framing match key */
 	bool async;
 	bool done;
+	bool waiting;			/* sync: blocked on cond, may be handed the reader role */
+	bool queued;			/* sync: its reply is queued for the poll thread */
 	alp_status_t status;
 	/* sync */
 	pthread_cond_t cond;
@@ -165,6 +180,22 @@ struct alp_rpc_channel {
 	struct rpc_pending *pending;
 	uint32_t next_id;
 	alp_rpc_stats_t stats;
+	/*
+	 * Who reads the transport (docs/librpc.md, "Who reads"): NULL (the
+	 * poll thread, when it becomes readable), ch (the poll thread is
+	 * reading now), or the rpc_pending of a synchronous caller, which
+	 * then polls and reads the fd itself. ep_fd reports rd_fd exactly when
+	 * no caller reads (rd_armed).
+	 */
+	void *reader;
+	int rd_fd;			/* connected transport fd, -1 when down */
+	bool rd_added;			/* rd_fd is registered in ep_fd */
+	bool rd_armed;			/* ... and reported when readable */
+	bool rd_hup;			/* a reading caller saw the link drop */
+	unsigned int rd_gen;		/* counts callers taking the role */
+	/* Frames a caller read that belong to the poll thread, in arrival order. */
+	struct rpc_rxmsg *rxq, **rxq_tail;
+	unsigned int rxq_len;		/* queued or being dispatched */
 
 	pthread_mutex_t tx_lock;	/* serialises writes and fd swaps */
 	pthread_mutex_t text_call_lock;	/* text framing: one call at a time */
@@ -174,6 +205,8 @@ struct alp_rpc_channel {
 	uint32_t framing;
 	uint32_t src, dst;
 	int wake_fd;			/* eventfd poking the poll thread */
+	int kick_fd;			/* eventfd written once by close: wakes reading callers */
+	int ep_fd;			/* the poll thread's epoll set */
 	pthread_t thread;
 	bool self_close;		/* close was called on the poll thread (lock) */
 	uint8_t rx[RPC_RX_BUF];		/* poll thread's receive buffer */
@@ -197,12 +230,29 @@ alp_status_t rpc_slot_set(struct alp_rpc_channel *ch, struct rpc_slot *tab, size
 /* After a callback started with ch->dispatching set returns. */
 void rpc_dispatch_end(struct alp_rpc_channel *ch);
 void rpc_strlcpy(char *dst, const char *src, size_t cap);
+/*
+ * The reader role (lock held). lead_ok: a caller may read now. take: p
+ * becomes the reader if it is free and lead_ok. pass: the reader gives the
+ * role up, to a waiting synchronous caller if there is one, else to the
+ * poll thread.
+ */
+bool rpc_reader_lead_ok(struct alp_rpc_channel *ch);
+bool rpc_reader_take(struct alp_rpc_channel *ch, struct rpc_pending *p);
+void rpc_reader_pass(struct alp_rpc_channel *ch);
+/* A reading caller got this message (true length n >= 0) from the transport. lock not held. */
+void rpc_reader_got(struct alp_rpc_channel *ch, const uint8_t *msg, size_t n);
+/* A reading caller saw the link drop: hand it to the poll thread. lock held. */
+void rpc_reader_hup(struct alp_rpc_channel *ch);
 
 /* call.c: the pending-call table; lock held unless noted */
 uint32_t rpc_call_next_id(struct alp_rpc_channel *ch);
 void rpc_call_complete(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f);	/* lock not held */
 void rpc_call_fail_all(struct alp_rpc_channel *ch, alp_status_t st);			/* lock not held */
 bool rpc_call_text_match(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f);	/* lock not held */
+/* f is the reply to p (a synchronous call)? */
+bool rpc_call_answers(const struct rpc_pending *p, const struct alp_rpc_frame *f);
+/* Finish the synchronous call f answers (id or text match): true if there was one. */
+bool rpc_call_sync_match(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f);
 /* Expire async calls; returns the next deadline (0: none). lock not held. */
 uint64_t rpc_call_expire(struct alp_rpc_channel *ch);
 alp_status_t rpc_wire_status_to_alp(uint8_t st);

@@ -2,7 +2,9 @@
 /*
  * lib/call.c: synchronous and asynchronous calls, id matching, statuses,
  * timeouts, duplicate/unknown replies, text-call serialisation, concurrency,
- * close and link loss while calls are blocked, calls from callbacks.
+ * close and link loss while calls are blocked, calls from callbacks; a
+ * calling thread that reads the transport itself (the reader role) while
+ * other traffic arrives, with many threads, under back-pressure and close.
  * Copyright (c) 2026 The rpmsg-rpc authors
  */
 #define _GNU_SOURCE
@@ -13,6 +15,8 @@
 #include <unistd.h>
 
 #include "testutil.h"
+/* The reader-role counter (rd_gen) tells that a caller did read. */
+#include "../../lib/internal.h"
 
 struct caller {
 	alp_rpc_channel_t *ch;
@@ -472,14 +476,12 @@ static void *hammer_thread(void *arg)
 	return NULL;
 }
 
-START_TEST(many_threads_calling)
+/* THREADS threads make CALLS calls each on client; every one succeeds. */
+static void hammer_all(alp_rpc_channel_t *client)
 {
-	alp_rpc_channel_t *client, *server;
 	struct hammer h[THREADS];
 	pthread_t t[THREADS];
 
-	t_open_two(ALP_RPC_FRAMING_CALL, &client, &server);
-	ck_assert_int_eq(alp_rpc_serve(server, "echo", echo_handler, NULL), ALP_OK);
 	for (int i = 0; i < THREADS; i++) {
 		h[i] = (struct hammer){ .ch = client, .id = i };
 		pthread_create(&t[i], NULL, hammer_thread, &h[i]);
@@ -488,8 +490,261 @@ START_TEST(many_threads_calling)
 		pthread_join(t[i], NULL);
 		ck_assert_int_eq(h[i].bad, 0);
 	}
+}
+
+START_TEST(many_threads_calling)
+{
+	alp_rpc_channel_t *client, *server;
+
+	t_open_two(ALP_RPC_FRAMING_CALL, &client, &server);
+	ck_assert_int_eq(alp_rpc_serve(server, "echo", echo_handler, NULL), ALP_OK);
+	hammer_all(client);
 	ck_assert_uint_eq(T_STAT(client, calls_ok), THREADS * CALLS);
 	ck_assert_uint_eq(T_STAT(client, rx_unmatched_reply), 0);
+	alp_rpc_close(client);
+	alp_rpc_close(server);
+}
+END_TEST
+
+/* ---- a synchronous caller reads the transport itself ------------------- */
+
+static unsigned int reader_takes(alp_rpc_channel_t *ch)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&ch->lock);
+	n = ch->rd_gen;
+	pthread_mutex_unlock(&ch->lock);
+	return n;
+}
+
+/* What the callbacks saw: how many, in which order, on which thread. */
+struct seen {
+	atomic_int n;
+	atomic_int out_of_order;
+	atomic_int wrong_thread;
+	atomic_int gate;		/* when set: the first callback waits until it is 0 */
+	pthread_t poll_thread;
+	atomic_int have_thread;
+	pthread_t caller;		/* callbacks must never run on it */
+};
+
+static void seen_here(struct seen *s)
+{
+	pthread_t me = pthread_self();
+	int expect = 0;
+
+	if (pthread_equal(me, s->caller))
+		s->wrong_thread++;
+	if (atomic_compare_exchange_strong(&s->have_thread, &expect, 1))
+		s->poll_thread = me;
+	else if (!pthread_equal(me, s->poll_thread))
+		s->wrong_thread++;
+}
+
+static void on_seq(const void *p, size_t l, void *user)
+{
+	struct seen *s = user;
+	int seq = -1;
+
+	seen_here(s);
+	if (l == sizeof(seq))
+		memcpy(&seq, p, sizeof(seq));
+	if (seq != s->n)
+		s->out_of_order++;
+	s->n++;
+	while (seq == 0 && s->gate)
+		t_sleep_ms(1);
+}
+
+static struct seen *srv_seen;
+
+static int seen_handler(const void *req, size_t len, void *resp, size_t *resp_len, void *user)
+{
+	(void)user;
+	seen_here(srv_seen);
+	memcpy(resp, req, len);
+	*resp_len = len;
+	return ALP_RPC_STATUS_OK;
+}
+
+struct seq_caller {
+	struct caller c;
+	struct seen *s;
+	int seen_at_return;
+};
+
+static void *seq_call_thread(void *arg)
+{
+	struct seq_caller *sc = arg;
+
+	sc->s->caller = pthread_self();
+	call_thread(&sc->c);
+	sc->seen_at_return = sc->s->n;
+	return NULL;
+}
+
+static void send_seq(int peer, int from, int to)
+{
+	for (int i = from; i < to; i++)
+		t_send_call(peer, ALP_RPC_KIND_ONEWAY, 0, 0, "ev", &i, sizeof(i));
+}
+
+/*
+ * The caller reads while one-way frames, a request for our server and an
+ * async reply arrive before its own reply: every callback runs on the poll
+ * thread, in order, and all of them before the call returns.
+ */
+START_TEST(caller_reads_amid_other_traffic)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
+	struct seen s = { 0 };
+	struct seq_caller sc = { .c = { .ch = ch, .method = "m", .timeout = T_WAIT_MS }, .s = &s };
+	struct async_rec a = { 0 };
+	struct alp_rpc_frame f;
+	uint32_t async_id;
+	uint8_t buf[600];
+	pthread_t t;
+
+	srv_seen = &s;
+	s.caller = pthread_self();
+	ck_assert_int_eq(alp_rpc_subscribe(ch, "ev", on_seq, &s), ALP_OK);
+	ck_assert_int_eq(alp_rpc_serve(ch, "srv", seen_handler, NULL), ALP_OK);
+	ck_assert_int_eq(alp_rpc_call_async(ch, "am", NULL, 0, T_WAIT_MS, async_done, &a), ALP_OK);
+	t_recv_frame(peer, buf, sizeof(buf), &f);
+	async_id = f.request_id;
+	pthread_create(&t, NULL, seq_call_thread, &sc);
+	t_recv_frame(peer, buf, sizeof(buf), &f);
+	ck_assert_str_eq(f.method, "m");
+	t_sleep_ms(20);		/* let the caller settle into reading */
+	send_seq(peer, 0, 10);
+	t_send_call(peer, ALP_RPC_KIND_REQUEST, 0, 77, "srv", "hi", 2);
+	t_send_call(peer, ALP_RPC_KIND_REPLY, 0, async_id, NULL, "as", 2);
+	send_seq(peer, 10, 20);
+	t_send_call(peer, ALP_RPC_KIND_REPLY, 0, f.request_id, NULL, "mine", 4);
+	pthread_join(t, NULL);
+	ck_assert_int_eq(sc.c.rc, ALP_OK);
+	ck_assert_uint_eq(sc.c.len, 4);
+	ck_assert_int_eq(memcmp(sc.c.resp, "mine", 4), 0);
+	ck_assert_int_eq(sc.seen_at_return, 20);
+	ck_assert_int_eq(a.calls, 1);
+	ck_assert_int_eq(a.st, ALP_OK);
+	t_recv_frame(peer, buf, sizeof(buf), &f);
+	ck_assert_int_eq(f.kind, ALP_RPC_KIND_REPLY);
+	ck_assert_uint_eq(f.request_id, 77);
+	ck_assert_int_eq(s.out_of_order, 0);
+	ck_assert_int_eq(s.wrong_thread, 0);
+	ck_assert_uint_ge(reader_takes(ch), 1);
+	ck_assert_uint_eq(T_STAT(ch, rx_frames), 23);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
+/*
+ * A slow callback: the reading caller queues up to the limit, then leaves
+ * reading to the poll thread. Nothing is lost or reordered, and the call
+ * returns only after the callbacks of everything before its reply.
+ */
+#define FLOOD 150
+
+START_TEST(caller_reads_under_backpressure)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
+	struct seen s = { 0 };
+	struct seq_caller sc = { .c = { .ch = ch, .method = "m", .timeout = UINT32_MAX }, .s = &s };
+	struct alp_rpc_frame f;
+	uint8_t buf[600];
+	pthread_t t;
+
+	s.gate = 1;
+	ck_assert_int_eq(alp_rpc_subscribe(ch, "ev", on_seq, &s), ALP_OK);
+	pthread_create(&t, NULL, seq_call_thread, &sc);
+	t_recv_frame(peer, buf, sizeof(buf), &f);
+	t_sleep_ms(20);
+	send_seq(peer, 0, FLOOD);
+	t_send_call(peer, ALP_RPC_KIND_REPLY, 0, f.request_id, NULL, "late", 4);
+	t_sleep_ms(T_QUIET_MS);
+	ck_assert_int_eq(sc.c.done, 0);	/* its reply is behind the stuck callback */
+	s.gate = 0;
+	pthread_join(t, NULL);
+	ck_assert_int_eq(sc.c.rc, ALP_OK);
+	ck_assert_int_eq(sc.seen_at_return, FLOOD);
+	ck_assert_int_eq(s.out_of_order, 0);
+	ck_assert_int_eq(s.wrong_thread, 0);
+	ck_assert_uint_eq(T_STAT(ch, rx_unhandled), 0);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
+/* Close from another thread while the only caller is reading, both framings. */
+START_TEST(close_while_caller_reads)
+{
+	static const uint32_t framings[] = { ALP_RPC_FRAMING_CALL, ALP_RPC_FRAMING_TEXT };
+
+	for (size_t i = 0; i < 2; i++) {
+		int peer;
+		alp_rpc_channel_t *ch = t_open_pair(framings[i], &peer);
+		struct caller c = { .ch = ch, .method = "m", .timeout = UINT32_MAX };
+		uint8_t buf[600];
+		pthread_t t;
+
+		pthread_create(&t, NULL, call_thread, &c);
+		ck_assert_int_gt(t_recv(peer, buf, sizeof(buf), T_WAIT_MS), 0);
+		t_sleep_ms(20);
+		ck_assert_uint_ge(reader_takes(ch), 1);
+		alp_rpc_close(ch);
+		pthread_join(t, NULL);
+		ck_assert_int_eq(c.rc, ALP_ERR_NOT_READY);
+		close(peer);
+	}
+}
+END_TEST
+
+/*
+ * Many threads calling a librpc server that also sends a one-way event
+ * before every reply: one thread at a time reads, the others are handed
+ * their replies or the reader role, events run on the poll thread only.
+ */
+static alp_rpc_channel_t *events_back;
+
+static int event_then_echo(const void *req, size_t len, void *resp, size_t *resp_len, void *user)
+{
+	int seq = atomic_fetch_add((atomic_int *)user, 1);
+
+	alp_rpc_send(events_back, "ev", &seq, sizeof(seq));
+	memcpy(resp, req, len);
+	*resp_len = len;
+	return ALP_RPC_STATUS_OK;
+}
+
+static bool all_events(void *arg)
+{
+	return ((struct seen *)arg)->n >= THREADS * CALLS;
+}
+
+START_TEST(many_callers_one_reader_with_events)
+{
+	alp_rpc_channel_t *client, *server;
+	struct seen s = { 0 };
+	atomic_int sent = 0;
+
+	s.caller = pthread_self();
+	t_open_two(ALP_RPC_FRAMING_CALL, &client, &server);
+	events_back = server;
+	ck_assert_int_eq(alp_rpc_serve(server, "echo", event_then_echo, &sent), ALP_OK);
+	ck_assert_int_eq(alp_rpc_subscribe(client, "ev", on_seq, &s), ALP_OK);
+	hammer_all(client);
+	ck_assert(t_wait(all_events, &s, T_WAIT_MS));
+	ck_assert_int_eq(s.out_of_order, 0);
+	ck_assert_int_eq(s.wrong_thread, 0);
+	ck_assert_uint_eq(T_STAT(client, calls_ok), THREADS * CALLS);
+	ck_assert_uint_eq(T_STAT(client, rx_unmatched_reply), 0);
+	ck_assert_uint_eq(T_STAT(client, rx_unhandled), 0);
+	ck_assert_uint_ge(reader_takes(client), 1);
 	alp_rpc_close(client);
 	alp_rpc_close(server);
 }
@@ -515,6 +770,10 @@ Suite *call_suite(void)
 	tcase_add_test(tc, link_loss_fails_inflight_calls);
 	tcase_add_test(tc, close_from_callback_with_blocked_caller);
 	tcase_add_test(tc, many_threads_calling);
+	tcase_add_test(tc, caller_reads_amid_other_traffic);
+	tcase_add_test(tc, caller_reads_under_backpressure);
+	tcase_add_test(tc, close_while_caller_reads);
+	tcase_add_test(tc, many_callers_one_reader_with_events);
 	suite_add_tcase(s, tc);
 	return s;
 }
