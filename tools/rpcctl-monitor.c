@@ -23,7 +23,8 @@ static void usage(void)
 	       "appearing or vanishing (the remote booted, crashed or stopped), a channel\n"
 	       "announced or withdrawn by a remote, an endpoint node created or destroyed.\n"
 	       "Each line: time, action (add, remove, change), kind (remote, control,\n"
-	       "channel, endpoint), device, details.\n"
+	       "channel, endpoint, chardev: an upstream rpmsg_char node), device,\n"
+	       "details.\n"
 	       "\n"
 	       "Options:\n"
 	       "  -c, --count=N     exit after N events\n"
@@ -69,10 +70,26 @@ static const char *describe(struct udev_device *d, char *buf, size_t cap)
 				 attr(d, "dst"));
 		return "endpoint";
 	}
-	/* rpmsg bus: a channel device is named <transport>.<name>.<src>.<dst> */
+	/*
+	 * The rpmsg bus: a channel device is named <transport>.<name>.<src>.<dst>
+	 * (read the name from it: after a removal the attributes are gone).
+	 * The rpmsg class: upstream rpmsg_char nodes (rpmsg_ctrlN, rpmsgN).
+	 */
+	if (strchr(sys, '.')) {
+		const char *first = strchr(sys, '.') + 1, *end = sys + strlen(sys);
+		int dots = 0;
+
+		while (end > first && dots < 2)
+			if (*--end == '.')
+				dots++;
+		if (dots == 2)
+			snprintf(buf, cap, "name=%.*s dst=%s", (int)(end - first), first,
+				 strrchr(sys, '.') + 1);
+		return "channel";
+	}
 	if (!gone)
-		snprintf(buf, cap, "name=%s dst=%s", attr(d, "name"), attr(d, "dst"));
-	return "channel";
+		snprintf(buf, cap, "name=%s", attr(d, "name"));
+	return "chardev";
 }
 
 int cmd_monitor(int argc, char **argv)
