@@ -6,19 +6,32 @@
 # Where the VM test bed keeps the test kernel (outside the checkout).
 export RPMSG_RPC_CACHE ?= /var/cache/rpmsg-rpc
 
-.PHONY: all lib install help deps test test-host test-vm vm-prepare kernel-tree clean
+.PHONY: all lib tools demo install help deps test test-host test-vm vm-prepare kernel-tree clean
 
-all: lib
+all: lib tools
 
 lib:
 	$(MAKE) -C lib
 
-install: lib
+tools: lib
+	$(MAKE) -C tools
+
+# The main job: boot the test kernel with a simulated remote and show the
+# whole stack working (installs what is missing, builds what is not cached).
+demo:
+	demo/run
+
+install: lib tools
 	$(MAKE) -C lib install
+	$(MAKE) -C tools install
+	$(MAKE) -C tools/udev install
 
 help:
 	@echo 'Targets:'
+	@echo '  demo        set everything up and show the system working (QEMU, simulated remote)'
 	@echo '  test        install what is missing, run every suite (host + VM)'
+	@echo '  tools       build rpcctl (tools/rpcctl)'
+	@echo '  install     install librpc, rpcctl, udev rules (DESTDIR=, PREFIX=)'
 	@echo '  test-host   host-only suites'
 	@echo '  test-vm     build the test kernel (cached) and run the VM suites'
 	@echo '  kernel-tree build or reuse the test kernel; prints its directory'
@@ -34,6 +47,7 @@ test: deps
 
 test-host:
 	$(MAKE) -C tests/unit test
+	$(MAKE) -C tests/tools test
 
 test-vm:
 	tests/vm/run-all
@@ -51,9 +65,18 @@ vm-prepare:
 	$(MAKE) -C tests/kselftest KDIR=$(KDIR)
 	$(MAKE) -C tests/bench/driver
 	$(MAKE) -C tests/unit e2e
+	$(MAKE) -C tools
+	$(MAKE) -C demo
+	$(MAKE) -C tests/tools guest
 	tests/kselftest/dkms-check $(KDIR)
 
 clean:
 	$(MAKE) -C tests/sim clean
+	$(MAKE) -C tools clean
+	$(MAKE) -C demo clean
+	$(MAKE) -C tests/kselftest clean
+	$(MAKE) -C tests/bench/driver clean
+	$(MAKE) -C tools/udev clean
+	rm -f tests/tools/sim-call
 	rm -f tests/vm/selftest/*.ko tests/vm/selftest/*.o tests/vm/selftest/*.mod*
 	rm -rf build
