@@ -6,7 +6,7 @@
 # Where the VM test bed keeps the test kernel (outside the checkout).
 export RPMSG_RPC_CACHE ?= /var/cache/rpmsg-rpc
 
-.PHONY: all lib tools demo install help deps test test-host test-vm vm-prepare kernel-tree clean
+.PHONY: all lib tools demo install help deps test test-host test-vm check-kernel vm-prepare kernel-tree clean
 
 all: lib tools
 
@@ -34,6 +34,7 @@ help:
 	@echo '  install     install librpc, rpcctl, udev rules (DESTDIR=, PREFIX=)'
 	@echo '  test-host   host-only suites'
 	@echo '  test-vm     build the test kernel (cached) and run the VM suites'
+	@echo '  check-kernel checkpatch + compile checks against Debian 6.1/6.12 headers'
 	@echo '  kernel-tree build or reuse the test kernel; prints its directory'
 	@echo '  deps        install missing Debian packages (tests/packages.txt)'
 	@echo '  clean       remove build products from the checkout'
@@ -44,6 +45,7 @@ deps:
 test: deps
 	$(MAKE) test-host
 	$(MAKE) test-vm
+	$(MAKE) check-kernel
 
 test-host:
 	$(MAKE) -C tests/unit test
@@ -54,6 +56,16 @@ test-vm:
 
 kernel-tree:
 	@tests/vm/build-kernel
+
+# Kernel code style and portability: checkpatch on the driver and the test
+# modules (checkpatch comes from the test kernel's source, unpacked by
+# kernel-tree), and W=1 compile checks against Debian's 6.1 and 6.12 headers.
+CHECKPATCH = $(firstword $(wildcard $(RPMSG_RPC_CACHE)/src-*/scripts/checkpatch.pl))
+check-kernel: kernel-tree
+	tests/install-compile-headers
+	$(MAKE) -C kernel style compile-check
+	$(CHECKPATCH) --no-tree --quiet -f tests/sim/sim_*.c tests/sim/sim_internal.h \
+		tests/vm/selftest/kasan_uaf.c
 
 # Everything the guest runs, built against the test kernel tree $(KDIR).
 # Called by tests/vm/run before it boots the guest.
