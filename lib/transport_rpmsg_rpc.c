@@ -6,6 +6,9 @@
  * is what disappears and comes back with the remote.
  * Copyright (c) 2026 The rpmsg-rpc authors
  *
+ * An explicit endpoint node (/dev/rpmsg_rpcN or its udev link) is used as
+ * is: the endpoint exists already, made by `rpcctl create` or the like.
+ *
  * cfg.dst_ept == 0 binds by name (RPMSG_RPC_EPT_F_BIND_BY_NAME): the peer
  * address comes from the remote's name-service announcement, which is how
  * firmware addresses are learnt on Linux; an explicit dst_ept is used as is.
@@ -62,6 +65,23 @@ static bool announces(const char *ctrl, void *name)
 	return found;
 }
 
+/*
+ * An explicit node may be an endpoint node (/dev/rpmsg_rpcN, or its udev
+ * link /dev/rpmsg_rpc/<remote>/<name>) rather than a control node: then the
+ * endpoint already exists and its node is the channel's fd.
+ */
+static bool rrpc_use_endpoint_node(struct rpc_transport *t, int fd)
+{
+	struct rpmsg_rpc_ept_info info = { .size = sizeof(info) };
+
+	if (ioctl(fd, RPMSG_RPC_EPT_INFO, &info) < 0)
+		return false;
+	t->fd = fd;
+	t->mtu = info.mtu == 0 ? ALP_RPC_WIRE_MTU_DEFAULT :
+		 info.mtu > RPC_RX_BUF ? RPC_RX_BUF : info.mtu;
+	return true;
+}
+
 static int rrpc_connect(struct rpc_transport *t)
 {
 	struct rrpc_priv *r = t->priv;
@@ -91,6 +111,8 @@ static int rrpc_connect(struct rpc_transport *t)
 	fd = open(ctrl, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT || errno == ENODEV ? -EAGAIN : -errno;
+	if (r->ctrl[0] && rrpc_use_endpoint_node(t, fd))
+		return 0;
 	if (r->bind_by_name) {
 		c.flags |= RPMSG_RPC_EPT_F_BIND_BY_NAME;
 		c.dst = RPMSG_RPC_ADDR_ANY;

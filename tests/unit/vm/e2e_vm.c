@@ -174,6 +174,46 @@ START_TEST(driver_text_framing)
 }
 END_TEST
 
+/*
+ * An endpoint made beforehand (as `rpcctl create` does) and opened by its
+ * node path: the node is the channel, not a control node to create on.
+ */
+START_TEST(driver_endpoint_node_path)
+{
+	struct rpmsg_rpc_ept_create c = { .size = sizeof(c), .name = ECHO_NAME,
+					  .src = RPMSG_RPC_ADDR_ANY, .dst = ECHO_ADDR };
+	struct rpmsg_rpc_ept_destroy d = { .size = sizeof(d) };
+	alp_rpc_channel_t *ch;
+	char node[64], resp[16];
+	size_t len = sizeof(resp);
+	glob_t g;
+	int ctrl;
+
+	ck_assert_int_eq(glob("/dev/rpmsg_rpc_ctrl[0-9]*", 0, NULL, &g), 0);
+	ctrl = open(g.gl_pathv[0], O_RDWR | O_CLOEXEC);
+	globfree(&g);
+	ck_assert_int_ge(ctrl, 0);
+	ck_assert_int_eq(ioctl(ctrl, RPMSG_RPC_CREATE_EPT, &c), 0);
+	snprintf(node, sizeof(node), "/dev/rpmsg_rpc%u", c.index);
+	for (int i = 0; i < 500 && access(node, F_OK) != 0; i++)
+		usleep(10000);
+
+	ch = alp_rpc_open(&(alp_rpc_config_t){ .name = ECHO_NAME, .node = node,
+					       .framing = ALP_RPC_FRAMING_TEXT,
+					       .open_timeout_ms = WAIT_MS });
+	ck_assert_msg(ch != NULL, "open %s: %s", node, alp_strerror(alp_last_error()));
+	ck_assert_uint_eq(alp_rpc_mtu(ch), 496);
+	/* Text framing through the echo: the reply is our own request. */
+	ck_assert_int_eq(alp_rpc_call(ch, "ping", "x", 1, resp, &len, WAIT_MS), ALP_OK);
+	ck_assert_uint_eq(len, 1);
+	alp_rpc_close(ch);
+
+	d.index = c.index;
+	ck_assert_int_eq(ioctl(ctrl, RPMSG_RPC_DESTROY_EPT, &d), 0);
+	close(ctrl);
+}
+END_TEST
+
 static atomic_int evts;
 
 static void on_evt(const void *p, size_t l, void *u)
@@ -421,6 +461,7 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, driver_call_framing);
 	tcase_add_test(tc, driver_many_threads);
 	tcase_add_test(tc, driver_text_framing);
+	tcase_add_test(tc, driver_endpoint_node_path);
 	tcase_add_test(tc, driver_remote_crash_survived);
 	tcase_add_test(tc, upstream_rpmsg_char);
 	tcase_add_test(tc, upstream_remote_crash_survived);
