@@ -139,10 +139,10 @@ struct chan_opts {
 "  -S, --src=ADDR        our rpmsg address (default: any free one)\n" \
 "  -D, --dst=ADDR        the remote's address (default: the one the remote\n" \
 "                        announced for the channel's name)\n" \
-"  -F, --framing=KIND    text (<method>\\0<payload>) or call (binary call frames\n" \
-"                        with request ids and statuses)\n" \
 "  -w, --wait=MS         how long to wait for the channel to appear\n" \
-"                        (default 5000)\n"
+"                        (default 5000)\n" \
+"  -F, --framing=KIND    text (<method>\\0<payload>) or call (binary call frames\n" \
+"                        with request ids and statuses)\n"
 
 void chan_opts_init(struct chan_opts *o, uint32_t framing);
 /* Handle one of the CHAN_LONGOPTS; false if c is not one of them. */
