@@ -359,6 +359,8 @@ RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 	bounded = rpc_deadline(&ts, timeout_ms);
 	st = launch(ch, &p, method, req, req_len);
 	pthread_mutex_lock(&ch->lock);
+	if (ch->lead_cool)
+		ch->lead_cool--;
 	if (st == ALP_OK) {
 		/*
 		 * Wait for the reply, reading the transport ourselves while we

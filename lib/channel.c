@@ -228,9 +228,12 @@ static void dispatch(struct alp_rpc_channel *ch, const uint8_t *msg, size_t len)
  * that its reply costs no thread hand-off. Replies to synchronous calls it
  * completes directly; every other frame (requests, one-way messages, async
  * replies, anything malformed) it queues for the poll thread, so callbacks
- * still run only there, in arrival order. While the queue is not empty,
- * replies are queued too: a call never returns before the callbacks of
- * frames that arrived before its reply have run. Only the poll thread
+ * still run only there, in arrival order; and it gives the role back to
+ * the poll thread for the next RPC_LEAD_COOLDOWN calls (such traffic woke
+ * the caller, which had to wake the poll thread: one switch more than if
+ * the poll thread had read). While the queue is not empty, replies are
+ * queued too: a call never returns before the callbacks of frames that
+ * arrived before its reply have run. Only the poll thread
  * changes the fd (link down/up), and only while it holds the role or no
  * caller can take it (not connected).
  */
@@ -258,7 +261,7 @@ static bool rd_arm(struct alp_rpc_channel *ch, bool on)
 bool rpc_reader_lead_ok(struct alp_rpc_channel *ch)
 {
 	return !ch->closing && ch->connected && ch->rd_fd >= 0 && !ch->rd_hup &&
-	       ch->rxq_len < RPC_RXQ_MAX;
+	       ch->rxq_len < RPC_RXQ_MAX && !ch->lead_cool;
 }
 
 bool rpc_reader_take(struct alp_rpc_channel *ch, struct rpc_pending *p)
@@ -280,6 +283,7 @@ void rpc_reader_pass(struct alp_rpc_channel *ch)
 			;
 	if (q && rd_arm(ch, false)) {
 		ch->reader = q;
+		ch->rd_gen++;
 		pthread_cond_signal(&q->cond);
 		return;
 	}
@@ -301,6 +305,8 @@ static void rxq_push(struct alp_rpc_channel *ch, const uint8_t *msg, size_t n)
 	bool poke;
 
 	pthread_mutex_lock(&ch->lock);
+	/* Not just replies: the caller hands reading back (RPC_LEAD_COOLDOWN). */
+	ch->lead_cool = RPC_LEAD_COOLDOWN;
 	if (!m) {
 		ch->stats.rx_frames++;
 		ch->stats.rx_unhandled++;

@@ -32,6 +32,13 @@
  * thread (back-pressure when a callback is slow).
  */
 #define RPC_RXQ_MAX 64
+/*
+ * After a reading caller met a frame for the poll thread (a request, an
+ * event: traffic that is not just replies), this many calls leave reading to
+ * the poll thread, so that such traffic costs no more thread switches than
+ * before callers read.
+ */
+#define RPC_LEAD_COOLDOWN 16
 
 /* error.c */
 alp_status_t rpc_set_error(alp_status_t st);
@@ -192,10 +199,11 @@ struct alp_rpc_channel {
 	bool rd_added;			/* rd_fd is registered in ep_fd */
 	bool rd_armed;			/* ... and reported when readable */
 	bool rd_hup;			/* a reading caller saw the link drop */
-	unsigned int rd_gen;		/* counts callers taking the role */
+	unsigned int rd_gen;		/* counts callers getting the role */
 	/* Frames a caller read that belong to the poll thread, in arrival order. */
 	struct rpc_rxmsg *rxq, **rxq_tail;
 	unsigned int rxq_len;		/* queued or being dispatched */
+	unsigned int lead_cool;		/* calls left before callers read again */
 
 	pthread_mutex_t tx_lock;	/* serialises writes and fd swaps */
 	pthread_mutex_t text_call_lock;	/* text framing: one call at a time */

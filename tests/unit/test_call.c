@@ -603,6 +603,7 @@ START_TEST(caller_reads_amid_other_traffic)
 	struct seq_caller sc = { .c = { .ch = ch, .method = "m", .timeout = T_WAIT_MS }, .s = &s };
 	struct async_rec a = { 0 };
 	struct alp_rpc_frame f;
+	unsigned int takes;
 	uint32_t async_id;
 	uint8_t buf[600];
 	pthread_t t;
@@ -637,15 +638,29 @@ START_TEST(caller_reads_amid_other_traffic)
 	ck_assert_int_eq(s.wrong_thread, 0);
 	ck_assert_uint_ge(reader_takes(ch), 1);
 	ck_assert_uint_eq(T_STAT(ch, rx_frames), 23);
+	/*
+	 * Other traffic met: the poll thread reads for the next calls, then
+	 * callers again (unless the poll thread happens to be reading when a
+	 * reply comes: a few more calls).
+	 */
+	takes = reader_takes(ch);
+	for (int i = 0; i < RPC_LEAD_COOLDOWN + 100 && reader_takes(ch) == takes; i++) {
+		pthread_create(&t, NULL, replier, &peer);
+		ck_assert_int_eq(alp_rpc_call(ch, "m", NULL, 0, NULL, NULL, T_WAIT_MS), ALP_OK);
+		pthread_join(t, NULL);
+		if (i < RPC_LEAD_COOLDOWN - 1)
+			ck_assert_uint_eq(reader_takes(ch), takes);
+	}
+	ck_assert_uint_gt(reader_takes(ch), takes);
 	alp_rpc_close(ch);
 	close(peer);
 }
 END_TEST
 
 /*
- * A slow callback: the reading caller queues up to the limit, then leaves
- * reading to the poll thread. Nothing is lost or reordered, and the call
- * returns only after the callbacks of everything before its reply.
+ * A slow callback: the reading caller queues the first frame and leaves
+ * reading to the stuck poll thread. Nothing is lost or reordered, and the
+ * call returns only after the callbacks of everything before its reply.
  */
 #define FLOOD 150
 

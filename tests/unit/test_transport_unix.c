@@ -2,7 +2,7 @@
 /*
  * lib/transport_unix.c: the AF_UNIX loopback, waiting for the peer, and
  * surviving a peer restart (in-flight calls fail, subscriptions kept,
- * reconnection by itself).
+ * reconnection by itself, calls read the new link).
  * Copyright (c) 2026 The rpmsg-rpc authors
  */
 #define _GNU_SOURCE
@@ -82,28 +82,42 @@ static void *bg_call(void *arg)
 	return NULL;
 }
 
-START_TEST(peer_restart_is_survived)
+/* A call-framing client on unix:path, and the peer end the listener l accepted. */
+static alp_rpc_channel_t *open_client(int l, int *peer)
 {
-	int l = listener(path), a, b, c, want;
 	alp_rpc_channel_t *ch;
-	struct bg_call bg;
-	uint8_t buf[600];
-	pthread_t t;
 
 	snprintf(spec, sizeof(spec), "unix:%s", path);
 	ch = alp_rpc_open(&(alp_rpc_config_t){ .name = "x", .node = spec,
 					       .framing = ALP_RPC_FRAMING_CALL });
 	ck_assert_ptr_nonnull(ch);
-	a = accept_within(l, T_WAIT_MS);
-	evts = 0;
-	ck_assert_int_eq(alp_rpc_subscribe(ch, "evt", on_evt, NULL), ALP_OK);
-	bg.ch = ch;
+	*peer = accept_within(l, T_WAIT_MS);
+	return ch;
+}
+
+/* The peer end goes away with a call in flight: the call fails NOT_READY. */
+static void drop_under_call(alp_rpc_channel_t *ch, int peer)
+{
+	struct bg_call bg = { .ch = ch };
+	uint8_t buf[600];
+	pthread_t t;
+
 	pthread_create(&t, NULL, bg_call, &bg);
-	ck_assert_int_gt(t_recv(a, buf, sizeof(buf), T_WAIT_MS), 0);
-	/* The peer goes away with a call in flight. */
-	close(a);
+	ck_assert_int_gt(t_recv(peer, buf, sizeof(buf), T_WAIT_MS), 0);
+	close(peer);
 	pthread_join(t, NULL);
 	ck_assert_int_eq(bg.rc, ALP_ERR_NOT_READY);
+}
+
+START_TEST(peer_restart_is_survived)
+{
+	int l = listener(path), a, b, c, want;
+	alp_rpc_channel_t *ch = open_client(l, &a);
+
+	evts = 0;
+	ck_assert_int_eq(alp_rpc_subscribe(ch, "evt", on_evt, NULL), ALP_OK);
+	/* The peer goes away with a call in flight. */
+	drop_under_call(ch, a);
 	/* The listener is still there: the channel reconnects at once. */
 	b = accept_within(l, T_WAIT_MS);
 	ck_assert_int_eq(alp_rpc_wait_connected(ch, T_WAIT_MS), ALP_OK);
@@ -124,6 +138,49 @@ START_TEST(peer_restart_is_survived)
 	ck_assert_uint_eq(T_STAT(ch, link_up), 3);
 	alp_rpc_close(ch);
 	close(c);
+	close(l);
+}
+END_TEST
+
+/* The peer end answers one call request on fd with "ok". */
+static void *answer_one(void *arg)
+{
+	int fd = *(int *)arg;
+	struct alp_rpc_frame f;
+	uint8_t buf[600];
+
+	t_recv_frame(fd, buf, sizeof(buf), &f);
+	t_send_call(fd, ALP_RPC_KIND_REPLY, 0, f.request_id, NULL, "ok", 2);
+	return NULL;
+}
+
+/*
+ * The calling thread reads the transport itself: after the link dropped
+ * under it and came back on a new fd, calls read the new one, and several
+ * rounds of drop and reconnect leave nothing stuck.
+ */
+START_TEST(calls_read_the_new_link_after_restart)
+{
+	int l = listener(path), a;
+	alp_rpc_channel_t *ch = open_client(l, &a);
+
+	for (int round = 0; round < 3; round++) {
+		char resp[8];
+		size_t len = sizeof(resp);
+		pthread_t t;
+
+		drop_under_call(ch, a);	/* under the reading caller */
+		a = accept_within(l, T_WAIT_MS);
+		ck_assert_int_eq(alp_rpc_wait_connected(ch, T_WAIT_MS), ALP_OK);
+		pthread_create(&t, NULL, answer_one, &a);
+		ck_assert_int_eq(alp_rpc_call(ch, "m", NULL, 0, resp, &len, T_WAIT_MS), ALP_OK);
+		pthread_join(t, NULL);
+		ck_assert_uint_eq(len, 2);
+		ck_assert_int_eq(memcmp(resp, "ok", 2), 0);
+	}
+	ck_assert_uint_eq(T_STAT(ch, link_up), 4);
+	alp_rpc_close(ch);
+	close(a);
 	close(l);
 }
 END_TEST
@@ -245,6 +302,7 @@ Suite *transport_unix_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, peer_restart_is_survived);
+	tcase_add_test(tc, calls_read_the_new_link_after_restart);
 	tcase_add_test(tc, listen_and_connect_path);
 	tcase_add_test(tc, listen_and_connect_abstract);
 	tcase_add_test(tc, open_times_out_without_peer);
