@@ -361,6 +361,10 @@ static void link_up(struct alp_rpc_channel *ch)
 	if (!ch->reader || ch->reader == ch)
 		rd_arm(ch, true);	/* on failure the poll thread retries */
 	ch->connected = true;
+	if (ch->tp->addrs_known) {
+		ch->src = ch->tp->bound_src;
+		ch->dst = ch->tp->bound_dst;
+	}
 	ch->stats.link_up++;
 	pthread_cond_broadcast(&ch->cond);
 	pthread_mutex_unlock(&ch->lock);
@@ -948,10 +952,12 @@ RPC_EXPORT alp_status_t alp_rpc_get_addrs(alp_rpc_channel_t *ch, uint32_t *src, 
 {
 	if (!ch)
 		return rpc_set_error(ALP_ERR_INVAL);
+	pthread_mutex_lock(&ch->lock);
 	if (src)
 		*src = ch->src;
 	if (dst)
 		*dst = ch->dst;
+	pthread_mutex_unlock(&ch->lock);
 	return rpc_set_error(ALP_OK);
 }
 

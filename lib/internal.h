@@ -79,7 +79,13 @@ struct rpc_transport {
 	/* Set by a failed connect(): retry after this long even without a watch event (0: don't). */
 	int retry_ms;
 	char name[ALP_RPC_METHOD_MAX_LEN];
-	uint32_t src, dst;
+	uint32_t src, dst;	/* requested by the channel's configuration */
+	/*
+	 * Set by connect() where the kernel reports the endpoint's real
+	 * addresses (our driver: the allocated src, the bound dst).
+	 */
+	bool addrs_known;
+	uint32_t bound_src, bound_dst;
 	struct rpc_udev_watch *udev;	/* rpmsg backends: node add/remove events */
 	void *priv;			/* backend state, freed by rpc_transport_free */
 };
@@ -211,7 +217,7 @@ struct alp_rpc_channel {
 	/* set once by open */
 	struct rpc_transport *tp;	/* t->fd changes only on the poll thread under tx_lock */
 	uint32_t framing;
-	uint32_t src, dst;
+	uint32_t src, dst;		/* under lock: the transport's real ones once known */
 	int wake_fd;			/* eventfd poking the poll thread */
 	int kick_fd;			/* eventfd written once by close: wakes reading callers */
 	int ep_fd;			/* the poll thread's epoll set */

@@ -79,6 +79,9 @@ static bool rrpc_use_endpoint_node(struct rpc_transport *t, int fd)
 	t->fd = fd;
 	t->mtu = info.mtu == 0 ? ALP_RPC_WIRE_MTU_DEFAULT :
 		 info.mtu > RPC_RX_BUF ? RPC_RX_BUF : info.mtu;
+	t->addrs_known = true;
+	t->bound_src = info.src;
+	t->bound_dst = info.dst;
 	return true;
 }
 
@@ -125,6 +128,9 @@ static int rrpc_connect(struct rpc_transport *t)
 		return rc;
 	t->fd = c.fd;
 	t->mtu = c.mtu == 0 ? ALP_RPC_WIRE_MTU_DEFAULT : c.mtu > RPC_RX_BUF ? RPC_RX_BUF : c.mtu;
+	t->addrs_known = true;
+	t->bound_src = c.src;
+	t->bound_dst = c.dst;	/* ANY while a bind-by-name waits for the announcement */
 	return 0;
 }
 

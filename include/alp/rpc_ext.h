@@ -123,7 +123,12 @@ bool alp_rpc_is_connected(alp_rpc_channel_t *ch);
  */
 alp_status_t alp_rpc_wait_connected(alp_rpc_channel_t *ch, uint32_t timeout_ms);
 
-/* The addresses the channel uses after the defaults were applied. */
+/*
+ * The addresses the channel uses: after the defaults were applied, and on
+ * our driver the ones the kernel reports once connected (the allocated
+ * source; the destination, or 0xffffffff while a bind by name waits for
+ * the remote's announcement). Thread-safe.
+ */
 alp_status_t alp_rpc_get_addrs(alp_rpc_channel_t *ch, uint32_t *src, uint32_t *dst);
 
 /* Static English text for a status code; never NULL. */

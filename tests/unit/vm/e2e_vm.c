@@ -108,7 +108,12 @@ START_TEST(driver_call_framing)
 	ck_assert_uint_eq(driver_ept_flags(ECHO_NAME) &
 			  (RPMSG_RPC_EPT_F_ANON | RPMSG_RPC_EPT_F_BIND_BY_NAME),
 			  RPMSG_RPC_EPT_F_ANON | RPMSG_RPC_EPT_F_BIND_BY_NAME);
+	/* The kernel's addresses: an allocated src; dst bound by name (or ANY
+	 * if the announcement had not reached the driver at connect time). */
 	ck_assert_int_eq(alp_rpc_get_addrs(ch, &src, &dst), ALP_OK);
+	ck_assert_uint_ne(src, RPMSG_RPC_ADDR_ANY);
+	ck_assert_uint_ge(src, RPMSG_RPC_RESERVED_ADDRS);
+	ck_assert(dst == ECHO_ADDR || dst == RPMSG_RPC_ADDR_ANY);
 	ck_assert_int_eq(alp_rpc_serve(ch, "up", upper, NULL), ALP_OK);
 	ck_assert_int_eq(alp_rpc_call(ch, "up", "abc", 3, resp, &len, WAIT_MS), ALP_OK);
 	ck_assert_uint_eq(len, 3);
@@ -186,6 +191,7 @@ START_TEST(driver_endpoint_node_path)
 	alp_rpc_channel_t *ch;
 	char node[64], resp[16];
 	size_t len = sizeof(resp);
+	uint32_t src, dst;
 	glob_t g;
 	int ctrl;
 
@@ -203,6 +209,10 @@ START_TEST(driver_endpoint_node_path)
 					       .open_timeout_ms = WAIT_MS });
 	ck_assert_msg(ch != NULL, "open %s: %s", node, alp_strerror(alp_last_error()));
 	ck_assert_uint_eq(alp_rpc_mtu(ch), 496);
+	/* get_addrs reports the endpoint's real addresses, not the config's. */
+	ck_assert_int_eq(alp_rpc_get_addrs(ch, &src, &dst), ALP_OK);
+	ck_assert_uint_eq(src, c.src);
+	ck_assert_uint_eq(dst, ECHO_ADDR);
 	/* Text framing through the echo: the reply is our own request. */
 	ck_assert_int_eq(alp_rpc_call(ch, "ping", "x", 1, resp, &len, WAIT_MS), ALP_OK);
 	ck_assert_uint_eq(len, 1);
