@@ -194,6 +194,26 @@ TEST_F(chardev, malformed_from_remote_is_dropped)
 	EXPECT_EQ(2, charnode_read(self->fd, buf, sizeof(buf), 5000));
 }
 
+/*
+ * After the remote came back: its service is announced again, rpmsg_char
+ * makes a new node, and a message round-trips through it.
+ */
+static void round_trip_on_new_node(struct __test_metadata *_metadata,
+				   const char *rproc, const char *msg)
+{
+	ssize_t len = strlen(msg);
+	char buf[MTU];
+	int idx, fd;
+
+	idx = charnode_find(rproc, "rpmsg-raw", 5000);
+	ASSERT_LE(0, idx);
+	fd = charnode_open(idx, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(len, write(fd, msg, len));
+	ASSERT_EQ(len, charnode_read(fd, buf, sizeof(buf), 5000));
+	close(fd);
+}
+
 struct blocked_reader {
 	int fd;
 	ssize_t ret;
@@ -220,9 +240,7 @@ TEST_F(chardev, crash_with_node_open)
 {
 	struct blocked_reader rd = { .fd = self->fd };
 	struct rpmsg_sim_info info;
-	char buf[MTU];
 	pthread_t t;
-	int idx, fd;
 
 	ASSERT_EQ(0, sim_info(self->sim, &info));
 	ASSERT_EQ(0, pthread_create(&t, NULL, reader_thread, &rd));
@@ -235,21 +253,13 @@ TEST_F(chardev, crash_with_node_open)
 	EXPECT_EQ(EPIPE, errno);
 
 	ASSERT_EQ(0, sim_wait_reboot(self->sim, info.boots, 10000));
-	idx = charnode_find(self->rproc, "rpmsg-raw", 5000);
-	ASSERT_LE(0, idx);
-	fd = charnode_open(idx, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(5, write(fd, "again", 5));
-	ASSERT_EQ(5, charnode_read(fd, buf, sizeof(buf), 5000));
-	close(fd);
+	round_trip_on_new_node(_metadata, self->rproc, "again");
 }
 
 /* Stop (remote shut down, stays down), then start: as through sysfs. */
 TEST_F(chardev, stop_and_start)
 {
 	struct rpmsg_sim_info info;
-	char buf[MTU];
-	int idx, fd;
 
 	ASSERT_EQ(0, sim_stop(self->sim));
 	ASSERT_EQ(0, sim_info(self->sim, &info));
@@ -260,13 +270,7 @@ TEST_F(chardev, stop_and_start)
 
 	ASSERT_EQ(0, sim_start(self->sim));
 	ASSERT_EQ(0, sim_wait_reboot(self->sim, info.boots, 10000));
-	idx = charnode_find(self->rproc, "rpmsg-raw", 5000);
-	ASSERT_LE(0, idx);
-	fd = charnode_open(idx, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(2, write(fd, "up", 2));
-	ASSERT_EQ(2, charnode_read(fd, buf, sizeof(buf), 5000));
-	close(fd);
+	round_trip_on_new_node(_metadata, self->rproc, "up");
 }
 
 static int rproc_state(const char *rproc, char *buf, size_t len)
@@ -306,8 +310,7 @@ static int rproc_set_state(const char *rproc, const char *state)
 TEST_F(chardev, sysfs_state_stop_start)
 {
 	struct rpmsg_sim_info info;
-	char state[32], buf[MTU];
-	int idx, fd;
+	char state[32];
 
 	ASSERT_EQ(0, rproc_state(self->rproc, state, sizeof(state)));
 	EXPECT_STREQ("running", state);
@@ -321,13 +324,7 @@ TEST_F(chardev, sysfs_state_stop_start)
 	ASSERT_EQ(0, sim_wait_reboot(self->sim, info.boots, 10000));
 	ASSERT_EQ(0, rproc_state(self->rproc, state, sizeof(state)));
 	EXPECT_STREQ("running", state);
-	idx = charnode_find(self->rproc, "rpmsg-raw", 5000);
-	ASSERT_LE(0, idx);
-	fd = charnode_open(idx, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(3, write(fd, "sys", 3));
-	ASSERT_EQ(3, charnode_read(fd, buf, sizeof(buf), 5000));
-	close(fd);
+	round_trip_on_new_node(_metadata, self->rproc, "sys");
 }
 
 /* Several remotes at once, each with its own channel and counters. */
