@@ -221,7 +221,7 @@ int rt_wait_state(int fd, uint32_t state, unsigned int timeout_ms)
 	}
 }
 
-int rt_wait_delivered(struct rt *rt, unsigned int timeout_ms)
+static int rt_wait_sim(struct rt *rt, bool returned, unsigned int timeout_ms)
 {
 	uint64_t end = rt_now_ms() + timeout_ms;
 	struct rpmsg_sim_stats st;
@@ -231,12 +231,22 @@ int rt_wait_delivered(struct rt *rt, unsigned int timeout_ms)
 		ret = sim_stats(rt->sim, &st);
 		if (ret)
 			return ret;
-		if (!st.pending)
+		if (!st.pending && (!returned || !st.rx_held))
 			return 0;
 		if (rt_now_ms() >= end)
 			return -ETIMEDOUT;
 		rt_sleep_ms(5);
 	}
+}
+
+int rt_wait_handed_over(struct rt *rt, unsigned int timeout_ms)
+{
+	return rt_wait_sim(rt, false, timeout_ms);
+}
+
+int rt_wait_delivered(struct rt *rt, unsigned int timeout_ms)
+{
+	return rt_wait_sim(rt, true, timeout_ms);
 }
 
 int rt_poll(int fd, short events, int timeout_ms)

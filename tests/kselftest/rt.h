@@ -48,8 +48,17 @@ int rt_ept_info(int fd, struct rpmsg_rpc_ept_info *info);
 int rt_ept_stats(int fd, struct rpmsg_rpc_ept_stats *st);
 /* Wait until the endpoint is in state, up to timeout_ms; -ETIMEDOUT. */
 int rt_wait_state(int fd, uint32_t state, unsigned int timeout_ms);
-/* Wait until the sim has delivered everything it queued for Linux. */
+/*
+ * Wait until everything the sim queued for Linux went through Linux's rx
+ * path (rx callbacks done, every rx buffer given back), -ETIMEDOUT.
+ */
 int rt_wait_delivered(struct rt *rt, unsigned int timeout_ms);
+/*
+ * Weaker: wait until the sim has copied everything into Linux's rx
+ * buffers; Linux may still be processing the last ones. For malformed
+ * buffers, which upstream virtio_rpmsg_bus never gives back.
+ */
+int rt_wait_handed_over(struct rt *rt, unsigned int timeout_ms);
 /* poll() one fd for events; returns revents (0 on timeout) or -errno. */
 int rt_poll(int fd, short events, int timeout_ms);
 /* Read a sysfs attribute of /sys/class/rpmsg_rpc/<dev>/<attr>, newline cut */

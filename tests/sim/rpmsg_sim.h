@@ -87,6 +87,8 @@ struct rpmsg_sim_stats {
 	__u64 echoed;		/* messages the echo services answered */
 	__u64 capture_drops;	/* captured messages lost: capture queue full */
 	__u64 tx_drops;		/* messages dropped: pending queue full */
+	__u32 rx_held;		/* rx buffers filled, not yet given back */
+	__u32 reserved;		/* out: 0 */
 };
 
 /* Wait until the firmware is up and has booted at least min_boots times. */

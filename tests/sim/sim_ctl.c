@@ -108,6 +108,9 @@ static int sim_ioc_stats(struct sim_remote *r, void __user *argp)
 	spin_lock(&r->lock);
 	st = r->stats;
 	st.pending = r->npending;
+	/* The vrings stay mapped while the state is UP (set under the lock). */
+	if (r->state == RPMSG_SIM_STATE_UP)
+		st.rx_held = sim_firmware_rx_held(r);
 	spin_unlock(&r->lock);
 	st.size = sizeof(st);
 	return copy_to_user(argp, &st, sizeof(st)) ? -EFAULT : 0;

@@ -126,7 +126,7 @@ static bool sim_vring_pop(struct sim_vring *v, u16 *head, void **buf,
 	d = &vr->desc[*head];
 	*buf = sim_da_to_va((__force u64)d->addr);
 	*len = (__force u32)d->len;
-	v->last_avail++;
+	WRITE_ONCE(v->last_avail, v->last_avail + 1);
 	return true;
 }
 
@@ -283,6 +283,21 @@ static int sim_deliver_rx(struct sim_remote *r)
 	if (n)
 		sim_vring_notify(r, v);
 	return n;
+}
+
+/*
+ * Linux rx buffers (vring 0) the firmware has taken and Linux has not put
+ * back on the available ring yet. virtio_rpmsg_bus posts every buffer of
+ * the ring at probe and re-posts each one right after its endpoint callback
+ * returns, so 0 means every message handed over has been through Linux's
+ * rx path. Caller holds r->lock with the state UP (the vring is mapped).
+ */
+u32 sim_firmware_rx_held(struct sim_remote *r)
+{
+	struct sim_vring *v = &r->vring[0];
+	u16 avail_idx = (__force u16)READ_ONCE(v->vr.avail->idx);
+
+	return v->vr.num - (u16)(avail_idx - READ_ONCE(v->last_avail));
 }
 
 /* Process a budget, then requeue to let others run, until idle. */

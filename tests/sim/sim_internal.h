@@ -139,6 +139,7 @@ void sim_firmware_init(struct sim_remote *r);
 void sim_kick_firmware(struct sim_remote *r);
 void sim_firmware_start(struct sim_remote *r);
 void sim_firmware_stop(struct sim_remote *r);
+u32 sim_firmware_rx_held(struct sim_remote *r);
 struct sim_msg *sim_msg_alloc(u32 src, u32 dst, u32 len, u32 flags, gfp_t gfp);
 void sim_msgs_free(struct list_head *list);
 struct sim_service *sim_find_service(struct sim_remote *r, u32 addr);

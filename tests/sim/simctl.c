@@ -127,14 +127,15 @@ int main(int argc, char **argv)
 
 		check(sim_stats(sim, &s), "stats");
 		printf("rx_msgs=%llu\nrx_bytes=%llu\ntx_msgs=%llu\ntx_bytes=%llu\n"
-		       "echoed=%llu\ncapture_drops=%llu\ntx_drops=%llu\npending=%u\n",
+		       "echoed=%llu\ncapture_drops=%llu\ntx_drops=%llu\npending=%u\n"
+		       "rx_held=%u\n",
 		       (unsigned long long)s.rx_msgs,
 		       (unsigned long long)s.rx_bytes,
 		       (unsigned long long)s.tx_msgs,
 		       (unsigned long long)s.tx_bytes,
 		       (unsigned long long)s.echoed,
 		       (unsigned long long)s.capture_drops,
-		       (unsigned long long)s.tx_drops, s.pending);
+		       (unsigned long long)s.tx_drops, s.pending, s.rx_held);
 	} else if (!strcmp(cmd, "service") && n >= 3) {
 		unsigned int flags = 0;
 
