@@ -229,7 +229,15 @@ TEST_F(ept, blocking_write_wakes_on_signal)
 	ASSERT_EQ(0, pthread_create(&w.thread, NULL, writer_fn, &w));
 	rt_sleep_ms(200);
 	EXPECT_EQ(0, w.done);
-	pthread_kill(w.thread, SIGUSR1);
+	/*
+	 * A signal that lands before the thread is inside write() would be
+	 * lost and leave it blocked: repeat until it returns (bounded).
+	 */
+	for (int i = 0; !w.done && i < RT_WAIT_MS / 50; i++) {
+		pthread_kill(w.thread, SIGUSR1);
+		rt_sleep_ms(50);
+	}
+	ASSERT_TRUE(w.done);
 	pthread_join(w.thread, NULL);
 	EXPECT_EQ(-1, w.ret);
 	EXPECT_EQ(EINTR, w.err);	/* never 512 (ERESTARTSYS) */
