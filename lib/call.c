@@ -69,7 +69,11 @@ uint32_t rpc_call_next_id(struct alp_rpc_channel *ch)
 	}
 }
 
-/* lock held; fills a sync waiter and wakes it */
+/*
+ * lock held; fills a sync waiter and wakes it. data is the reply body, or
+ * with a non-OK st the diagnostic payload of the peer's error frame (NULL
+ * for local failures).
+ */
 static void finish_sync(struct rpc_pending *p, alp_status_t st, const void *data, size_t len)
 {
 	p->status = st;
@@ -80,6 +84,14 @@ static void finish_sync(struct rpc_pending *p, alp_status_t st, const void *data
 			p->status = ALP_ERR_MSGSIZE;
 		else if (p->resp && len)
 			memcpy(p->resp, data, len);
+	} else if (data) {
+		/* the peer said why: hand over what fits, the status stays */
+		p->detail = true;
+		if (p->resp) {
+			p->len = len < p->cap ? len : p->cap;
+			if (p->len)
+				memcpy(p->resp, data, p->len);
+		}
 	}
 	p->done = true;
 	pthread_cond_signal(&p->cond);
@@ -340,12 +352,15 @@ RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 	st = check_call_args(ch, method, req, req_len);
 	if (!st && ((resp && !resp_len) || (!resp && resp_len)))
 		st = ALP_ERR_INVAL;
-	if (st)
+	if (!st && rpc_on_poll_thread(ch))
+		st = ALP_ERR_BUSY;
+	if (!st && rpc_channel_enter(ch))
+		st = ALP_ERR_NOT_READY;
+	if (st) {
+		if (resp_len)
+			*resp_len = 0;
 		return rpc_set_error(st);
-	if (rpc_on_poll_thread(ch))
-		return rpc_set_error(ALP_ERR_BUSY);
-	if (rpc_channel_enter(ch))
-		return rpc_set_error(ALP_ERR_NOT_READY);
+	}
 	text = ch->framing == ALP_RPC_FRAMING_TEXT;
 	if (text)
 		pthread_mutex_lock(&ch->text_call_lock);
@@ -395,8 +410,8 @@ RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 	if (text)
 		pthread_mutex_unlock(&ch->text_call_lock);
 	rpc_channel_leave(ch);
-	if (resp_len && (st == ALP_OK || st == ALP_ERR_MSGSIZE) && p.done)
-		*resp_len = p.len;
+	if (resp_len)
+		*resp_len = p.done && (st == ALP_OK || st == ALP_ERR_MSGSIZE || p.detail) ? p.len : 0;
 	return rpc_set_error(st);
 }
 

@@ -169,6 +169,7 @@ struct rpc_pending {
 	void *resp;
 	size_t cap;
 	size_t len;
+	bool detail;			/* sync: resp holds a peer error's diagnostic */
 	/* async */
 	uint64_t deadline_ns;		/* 0: none */
 	alp_rpc_done_cb_t cb;

@@ -58,6 +58,24 @@ static const char *status_name(alp_status_t st)
 	}
 }
 
+/* The diagnostic a peer sent with its error status, for a message. */
+static void format_detail(char *out, size_t cap, const uint8_t *p, size_t len)
+{
+	size_t n = 0;
+
+	if (is_printable(p, len)) {
+		snprintf(out, cap, "%.*s", (int)(len < 200 ? len : 200), (const char *)p);
+		for (char *c = out; *c; c++)
+			if (*c == '\n' || *c == '\t')
+				*c = ' ';
+		return;
+	}
+	for (size_t i = 0; i < len && i < 64 && n + 3 < cap; i++)
+		n += (size_t)snprintf(out + n, cap - n, "%02x", p[i]);
+	if (len > 64 && n + 4 < cap)
+		snprintf(out + n, cap - n, "...");
+}
+
 int cmd_call(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -135,10 +153,22 @@ int cmd_call(int argc, char **argv)
 		} else {
 			printf(",\"error\":");
 			json_string(stdout, alp_strerror(st), strlen(alp_strerror(st)));
+			if (resp_len) {
+				printf(",\"detail\":{");
+				json_payload(stdout, resp, resp_len);
+				printf("}");
+			}
 		}
 		printf("}\n");
 	} else if (st == ALP_OK) {
 		print_payload(stdout, resp, resp_len, fmt);
+	}
+	if (st && st != ALP_ERR_MSGSIZE && resp_len) {
+		/* a peer status with the peer's own words: show them */
+		char why[256];
+
+		format_detail(why, sizeof(why), resp, resp_len);
+		die(status_exit(st), "%s on %s: %s: %s", argv[1], argv[0], alp_strerror(st), why);
 	}
 	if (st == ALP_ERR_MSGSIZE && resp_len > sizeof(resp))
 		die(EXIT_FAIL, "%s on %s: the %zu-byte reply is larger than any message",

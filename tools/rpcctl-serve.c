@@ -60,7 +60,8 @@ static void usage(void)
 	       "Options:\n"
 	       "  -m, --method=METHOD   answer only METHOD (repeatable); other requests get\n"
 	       "                        'no such method'\n"
-	       "  -f, --fail=METHOD     answer METHOD with 'handler failed' (repeatable)\n"
+	       "  -f, --fail=METHOD     answer METHOD 'handler failed', with a diagnostic\n"
+	       "                        text (repeatable)\n"
 	       "  -i, --ignore=METHOD   never answer METHOD: the caller times out\n"
 	       "                        (repeatable)\n"
 	       "  -c, --count=N         exit after answering N requests\n"
@@ -96,6 +97,7 @@ static void add_list(struct method_list *l, const char *m, const char *opt)
 static void answer(struct serve *s, const struct alp_rpc_frame *f)
 {
 	uint8_t out[4096];
+	char why[64];
 	uint8_t status = ALP_RPC_STATUS_OK;
 	const void *body = f->payload;
 	size_t len = f->payload_len;
@@ -108,7 +110,12 @@ static void answer(struct serve *s, const struct alp_rpc_frame *f)
 		status = ALP_RPC_STATUS_NO_METHOD;
 	else if (in_list(&s->fail, f->method))
 		status = ALP_RPC_STATUS_EXEC_FAILED;
-	if (status) {
+	if (status == ALP_RPC_STATUS_EXEC_FAILED) {
+		/* the diagnostic payload an error frame may carry */
+		snprintf(why, sizeof(why), "%s failed (rpcctl serve --fail)", f->method);
+		body = why;
+		len = strlen(why);
+	} else if (status) {
 		body = NULL;
 		len = 0;
 	}

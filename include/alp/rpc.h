@@ -144,6 +144,9 @@ alp_status_t alp_rpc_send(alp_rpc_channel_t *ch, const char *method,
  * ALP_ERR_MSGSIZE (nothing sent) for a request above the MTU, the peer's
  * status as ALP_ERR_NOMETHOD/REMOTE/PROTO/TIMEOUT (call framing), and
  * ALP_ERR_NOT_READY when the link drops or the channel closes meanwhile.
+ * With a peer status, resp/resp_len hold the diagnostic payload of the
+ * peer's error frame (cut to the capacity; 0 when it sent none); after any
+ * other error *resp_len is 0.
  */
 alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 			  const void *req, size_t req_len,

@@ -176,11 +176,89 @@ START_TEST(peer_error_statuses)
 		t_send_call(peer, ALP_RPC_KIND_ERROR, cases[i].status, f.request_id, "m", "why", 3);
 		pthread_join(t, NULL);
 		ck_assert_int_eq(c.rc, cases[i].want);
+		/* the peer's diagnostic payload reaches the caller */
+		ck_assert_uint_eq(c.len, 3);
+		ck_assert_int_eq(memcmp(c.resp, "why", 3), 0);
 	}
 	ck_assert_uint_eq(T_STAT(ch, calls_failed), 4);
 	ck_assert_uint_eq(T_STAT(ch, calls_timeout), 1);
 	alp_rpc_close(ch);
 	close(peer);
+}
+END_TEST
+
+struct detail_caller {
+	alp_rpc_channel_t *ch;
+	char *resp;
+	size_t *len;
+	alp_status_t rc;
+};
+
+static void *detail_call_thread(void *arg)
+{
+	struct detail_caller *c = arg;
+
+	c->rc = alp_rpc_call(c->ch, "m", NULL, 0, c->resp, c->len, T_WAIT_MS);
+	return NULL;
+}
+
+/* A diagnostic larger than the capacity is cut, an empty one gives length 0. */
+START_TEST(peer_error_detail_cut_and_empty)
+{
+	static const char why[] = "sensor 3 did not answer";
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
+	char resp[8];
+	size_t len;
+	struct detail_caller c = { .ch = ch, .resp = resp, .len = &len };
+	struct alp_rpc_frame f;
+	uint8_t buf[600];
+	pthread_t t;
+
+	memset(resp, '#', sizeof(resp));
+	len = 5;
+	pthread_create(&t, NULL, detail_call_thread, &c);
+	t_recv_frame(peer, buf, sizeof(buf), &f);
+	t_send_call(peer, ALP_RPC_KIND_ERROR, ALP_RPC_STATUS_EXEC_FAILED, f.request_id, NULL,
+		    why, strlen(why));
+	pthread_join(t, NULL);
+	ck_assert_int_eq(c.rc, ALP_ERR_REMOTE);
+	ck_assert_uint_eq(len, 5);
+	ck_assert_int_eq(memcmp(resp, "senso#", 6), 0);	/* nothing past the capacity */
+
+	len = sizeof(resp);
+	pthread_create(&t, NULL, detail_call_thread, &c);
+	t_recv_frame(peer, buf, sizeof(buf), &f);
+	t_send_call(peer, ALP_RPC_KIND_ERROR, ALP_RPC_STATUS_NO_METHOD, f.request_id, NULL,
+		    NULL, 0);
+	pthread_join(t, NULL);
+	ck_assert_int_eq(c.rc, ALP_ERR_NOMETHOD);
+	ck_assert_uint_eq(len, 0);
+
+	/* no buffer: the status alone */
+	c.resp = NULL;
+	c.len = NULL;
+	pthread_create(&t, NULL, detail_call_thread, &c);
+	t_recv_frame(peer, buf, sizeof(buf), &f);
+	t_send_call(peer, ALP_RPC_KIND_ERROR, ALP_RPC_STATUS_EXEC_FAILED, f.request_id, NULL,
+		    why, strlen(why));
+	pthread_join(t, NULL);
+	ck_assert_int_eq(c.rc, ALP_ERR_REMOTE);
+
+	/* a local failure: no body, *resp_len 0 */
+	c.resp = resp;
+	c.len = &len;
+	len = 7;
+	close(peer);
+	pthread_create(&t, NULL, detail_call_thread, &c);
+	pthread_join(t, NULL);
+	ck_assert_int_eq(c.rc, ALP_ERR_NOT_READY);
+	ck_assert_uint_eq(len, 0);
+	len = 7;
+	ck_assert_int_eq(alp_rpc_call(ch, "bad method", NULL, 0, resp, &len, T_WAIT_MS),
+			 ALP_ERR_INVAL);
+	ck_assert_uint_eq(len, 0);
+	alp_rpc_close(ch);
 }
 END_TEST
 
@@ -776,6 +854,7 @@ Suite *call_suite(void)
 	tcase_add_test(tc, oversize_request_sends_nothing);
 	tcase_add_test(tc, timeout_then_late_reply);
 	tcase_add_test(tc, peer_error_statuses);
+	tcase_add_test(tc, peer_error_detail_cut_and_empty);
 	tcase_add_test(tc, text_call_matches_method_and_serialises);
 	tcase_add_test(tc, call_from_own_callback_is_busy);
 	tcase_add_test(tc, async_call_completes_and_times_out);

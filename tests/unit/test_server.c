@@ -181,6 +181,10 @@ START_TEST(end_to_end_statuses_and_nesting)
 	ck_assert_uint_eq(len, 3);
 	ck_assert_int_eq(memcmp(resp, "HEY", 3), 0);
 	ck_assert_int_eq(alp_rpc_call(client, "fail", NULL, 0, NULL, NULL, T_WAIT_MS), ALP_ERR_REMOTE);
+	len = sizeof(resp);
+	ck_assert_int_eq(alp_rpc_call(client, "fail", NULL, 0, resp, &len, T_WAIT_MS), ALP_ERR_REMOTE);
+	ck_assert_uint_eq(len, 4);	/* the handler's diagnostic, end to end */
+	ck_assert_int_eq(memcmp(resp, "boom", 4), 0);
 	ck_assert_int_eq(alp_rpc_call(client, "over", NULL, 0, NULL, NULL, T_WAIT_MS), ALP_ERR_PROTO);
 	ck_assert_int_eq(alp_rpc_call(client, "none", NULL, 0, NULL, NULL, T_WAIT_MS), ALP_ERR_NOMETHOD);
 	ck_assert_int_eq(alp_rpc_call(client, "nest", NULL, 0, NULL, NULL, T_WAIT_MS), ALP_OK);
