@@ -202,6 +202,21 @@ static void *detail_call_thread(void *arg)
 	return NULL;
 }
 
+/* Run c's call and answer it from peer with an ERROR frame. */
+static void call_answered_error(struct detail_caller *c, int peer, uint8_t status,
+				const char *payload)
+{
+	struct alp_rpc_frame f;
+	uint8_t buf[600];
+	pthread_t t;
+
+	pthread_create(&t, NULL, detail_call_thread, c);
+	t_recv_frame(peer, buf, sizeof(buf), &f);
+	t_send_call(peer, ALP_RPC_KIND_ERROR, status, f.request_id, NULL, payload,
+		    payload ? strlen(payload) : 0);
+	pthread_join(t, NULL);
+}
+
 /* A diagnostic larger than the capacity is cut, an empty one gives length 0. */
 START_TEST(peer_error_detail_cut_and_empty)
 {
@@ -211,38 +226,24 @@ START_TEST(peer_error_detail_cut_and_empty)
 	char resp[8];
 	size_t len;
 	struct detail_caller c = { .ch = ch, .resp = resp, .len = &len };
-	struct alp_rpc_frame f;
-	uint8_t buf[600];
 	pthread_t t;
 
 	memset(resp, '#', sizeof(resp));
 	len = 5;
-	pthread_create(&t, NULL, detail_call_thread, &c);
-	t_recv_frame(peer, buf, sizeof(buf), &f);
-	t_send_call(peer, ALP_RPC_KIND_ERROR, ALP_RPC_STATUS_EXEC_FAILED, f.request_id, NULL,
-		    why, strlen(why));
-	pthread_join(t, NULL);
+	call_answered_error(&c, peer, ALP_RPC_STATUS_EXEC_FAILED, why);
 	ck_assert_int_eq(c.rc, ALP_ERR_REMOTE);
 	ck_assert_uint_eq(len, 5);
 	ck_assert_int_eq(memcmp(resp, "senso#", 6), 0);	/* nothing past the capacity */
 
 	len = sizeof(resp);
-	pthread_create(&t, NULL, detail_call_thread, &c);
-	t_recv_frame(peer, buf, sizeof(buf), &f);
-	t_send_call(peer, ALP_RPC_KIND_ERROR, ALP_RPC_STATUS_NO_METHOD, f.request_id, NULL,
-		    NULL, 0);
-	pthread_join(t, NULL);
+	call_answered_error(&c, peer, ALP_RPC_STATUS_NO_METHOD, NULL);
 	ck_assert_int_eq(c.rc, ALP_ERR_NOMETHOD);
 	ck_assert_uint_eq(len, 0);
 
 	/* no buffer: the status alone */
 	c.resp = NULL;
 	c.len = NULL;
-	pthread_create(&t, NULL, detail_call_thread, &c);
-	t_recv_frame(peer, buf, sizeof(buf), &f);
-	t_send_call(peer, ALP_RPC_KIND_ERROR, ALP_RPC_STATUS_EXEC_FAILED, f.request_id, NULL,
-		    why, strlen(why));
-	pthread_join(t, NULL);
+	call_answered_error(&c, peer, ALP_RPC_STATUS_EXEC_FAILED, why);
 	ck_assert_int_eq(c.rc, ALP_ERR_REMOTE);
 
 	/* a local failure: no body, *resp_len 0 */
