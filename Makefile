@@ -6,7 +6,7 @@
 # Where the VM test bed keeps the test kernel (outside the checkout).
 export RPMSG_RPC_CACHE ?= /var/cache/rpmsg-rpc
 
-.PHONY: all lib tools demo install help deps test test-host test-vm check-kernel vm-prepare kernel-tree clean
+.PHONY: all lib tools demo install help deps test test-host test-vm test-vm-6.12 check-kernel vm-prepare kernel-tree clean
 
 all: lib tools
 
@@ -34,6 +34,7 @@ help:
 	@echo '  install     install librpc, rpcctl, udev rules (DESTDIR=, PREFIX=)'
 	@echo '  test-host   host-only suites'
 	@echo '  test-vm     build the test kernel (cached) and run the VM suites'
+	@echo '  test-vm-6.12 the same on a 6.12 test kernel'
 	@echo '  check-kernel checkpatch + compile checks against Debian 6.1/6.12 headers'
 	@echo '  kernel-tree build or reuse the test kernel; prints its directory'
 	@echo '  deps        install missing Debian packages (tests/packages.txt)'
@@ -45,6 +46,7 @@ deps:
 test: deps
 	$(MAKE) test-host
 	$(MAKE) test-vm
+	$(MAKE) test-vm-6.12
 	$(MAKE) check-kernel
 
 test-host:
@@ -53,6 +55,12 @@ test-host:
 
 test-vm:
 	tests/vm/run-all
+
+# The same VM runs on Debian's 6.12 kernel (the newest the driver supports):
+# the driver, the simulator and upstream's stack at runtime, not only
+# compiled. Logs in build/k6.12/.
+test-vm-6.12:
+	RPMSG_RPC_KERNEL=6.12 tests/vm/run-all
 
 kernel-tree:
 	@tests/vm/build-kernel

@@ -463,7 +463,6 @@ static const struct file_operations sim_fops = {
 	.poll = sim_poll,
 	.unlocked_ioctl = sim_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
 };
 
 static struct miscdevice sim_misc = {
