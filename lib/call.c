@@ -264,7 +264,7 @@ static alp_status_t launch(alp_rpc_channel_t *ch, struct rpc_pending *p, const c
 	long n;
 
 	pthread_mutex_lock(&ch->lock);
-	if (ch->closing || !ch->connected) {
+	if (ch->closing || !ch->connected || !ch->running) {
 		st = ALP_ERR_NOT_READY;
 	} else {
 		if (ch->framing == ALP_RPC_FRAMING_CALL)

@@ -602,7 +602,7 @@ static void *poll_thread(void *arg)
  * The poll thread blocks every signal, so that process signals keep going
  * to the application's threads, and is named after the channel for ps/gdb.
  */
-static int start_poll_thread(struct alp_rpc_channel *ch, const char *name)
+static int start_poll_thread(struct alp_rpc_channel *ch)
 {
 	sigset_t all, old;
 	char tname[16];
@@ -614,7 +614,7 @@ static int start_poll_thread(struct alp_rpc_channel *ch, const char *name)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc)
 		return -rc;
-	snprintf(tname, sizeof(tname), "rpc:%s", name);
+	snprintf(tname, sizeof(tname), "rpc:%.11s", ch->name);	/* 15 + NUL */
 	pthread_setname_np(ch->thread, tname);
 	return 0;
 }
@@ -713,7 +713,7 @@ static alp_rpc_channel_t *open_common(const alp_rpc_config_t *cfg, int fd)
 	int rc;
 
 	if (!cfg || alp_rpc_method_len(cfg->name) < 0 || !known_framing(cfg->framing) ||
-	    (fd >= 0 && cfg->node)) {
+	    (fd >= 0 && cfg->node) || (cfg->flags & ~ALP_RPC_OPEN_PAUSED)) {
 		if (fd >= 0)
 			close(fd);
 		rpc_set_error(ALP_ERR_INVAL);
@@ -737,6 +737,7 @@ static alp_rpc_channel_t *open_common(const alp_rpc_config_t *cfg, int fd)
 	pthread_mutex_init(&ch->tx_lock, NULL);
 	pthread_mutex_init(&ch->text_call_lock, NULL);
 	ch->framing = cfg->framing;
+	rpc_strlcpy(ch->name, cfg->name, sizeof(ch->name));
 	ch->src = src;
 	ch->dst = dst;
 	ch->next_id = 1;
@@ -752,8 +753,10 @@ static alp_rpc_channel_t *open_common(const alp_rpc_config_t *cfg, int fd)
 	     make_transport(cfg, src, dst, &ch->tp);
 	if (rc == 0)
 		rc = wait_first_connect(ch, tmo);
-	if (rc == 0)
-		rc = start_poll_thread(ch, cfg->name);
+	if (rc == 0 && !(cfg->flags & ALP_RPC_OPEN_PAUSED)) {
+		rc = start_poll_thread(ch);
+		ch->running = rc == 0;
+	}
 	if (rc) {
 		if (!ch->tp && fd >= 0)
 			close(fd);
@@ -780,12 +783,36 @@ RPC_EXPORT alp_rpc_channel_t *alp_rpc_open_fd(const alp_rpc_config_t *cfg, int f
 	return open_common(cfg, fd);
 }
 
+RPC_EXPORT alp_status_t alp_rpc_resume(alp_rpc_channel_t *ch)
+{
+	alp_status_t st = ALP_OK;
+	int rc;
+
+	if (!ch)
+		return rpc_set_error(ALP_ERR_INVAL);
+	pthread_mutex_lock(&ch->lock);
+	if (ch->closing) {
+		st = ALP_ERR_NOT_READY;
+	} else if (!ch->running) {
+		/* the new thread waits for the lock before it does anything */
+		rc = start_poll_thread(ch);
+		ch->running = rc == 0;
+		if (rc)
+			st = rc == -EAGAIN ? ALP_ERR_NOMEM : rpc_errno_status(rc);
+	}
+	pthread_mutex_unlock(&ch->lock);
+	return rpc_set_error(st);
+}
+
 RPC_EXPORT void alp_rpc_close(alp_rpc_channel_t *ch)
 {
+	bool running;
+
 	if (!ch)
 		return;
 	pthread_mutex_lock(&ch->lock);
 	ch->closing = true;
+	running = ch->running;
 	ch->self_close = rpc_on_poll_thread(ch);
 	memset(ch->subs, 0, sizeof(ch->subs));
 	memset(ch->srvs, 0, sizeof(ch->srvs));
@@ -797,8 +824,10 @@ RPC_EXPORT void alp_rpc_close(alp_rpc_channel_t *ch)
 	poke(ch->kick_fd);
 	if (ch->self_close)
 		return;	/* the poll thread frees ch once the callback returns */
-	rpc_channel_wake(ch);
-	pthread_join(ch->thread, NULL);
+	if (running) {
+		rpc_channel_wake(ch);
+		pthread_join(ch->thread, NULL);
+	}
 	rpc_channel_destroy(ch);
 }
 

@@ -185,6 +185,7 @@ struct alp_rpc_channel {
 	pthread_cond_t cond;		/* users drop to 0, dispatch ends, link changes */
 	bool closing;
 	bool connected;
+	bool running;			/* the poll thread was started */
 	unsigned int users;		/* API calls currently inside the channel */
 	struct rpc_slot subs[ALP_RPC_SUBSCRIBE_MAX];
 	struct rpc_slot srvs[ALP_RPC_SERVE_MAX];
@@ -222,6 +223,7 @@ struct alp_rpc_channel {
 	int wake_fd;			/* eventfd poking the poll thread */
 	int kick_fd;			/* eventfd written once by close: wakes reading callers */
 	int ep_fd;			/* the poll thread's epoll set */
+	char name[ALP_RPC_METHOD_MAX_LEN]; /* the poll thread's name */
 	pthread_t thread;
 	bool self_close;		/* close was called on the poll thread (lock) */
 	uint8_t rx[RPC_RX_BUF];		/* poll thread's receive buffer */

@@ -246,8 +246,9 @@ int cmd_listen(int argc, char **argv)
 	}
 	hello_framing = co.framing;
 	co.framing = ALP_RPC_FRAMING_RAW;
+	co.paused = true;	/* nothing the remote sends first is lost */
 	ch = chan_open(argv[0], &co, false);
-	if (alp_rpc_set_raw_cb(ch, on_msg, &l))
+	if (alp_rpc_set_raw_cb(ch, on_msg, &l) || alp_rpc_resume(ch))
 		die_status(alp_last_error(), "listening on %s", argv[0]);
 	alp_rpc_get_stats(ch, &st, sizeof(st));
 	downs = st.link_down;

@@ -248,8 +248,9 @@ int cmd_serve(int argc, char **argv)
 		return EXIT_OK;
 	}
 	co.framing = ALP_RPC_FRAMING_RAW;
+	co.paused = true;	/* requests that arrive before the callback are answered too */
 	s.ch = chan_open(argv[0], &co, true);
-	if (alp_rpc_set_raw_cb(s.ch, on_msg, &s))
+	if (alp_rpc_set_raw_cb(s.ch, on_msg, &s) || alp_rpc_resume(s.ch))
 		die_status(alp_last_error(), "serving on %s", argv[0]);
 	if (!s.quiet) {
 		uint32_t src = 0;

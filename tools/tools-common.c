@@ -814,7 +814,8 @@ int ept_node_open(const char *channel)
 static alp_rpc_channel_t *open_ept_node(const char *path, const char *sysdir,
 					const struct chan_opts *o)
 {
-	alp_rpc_config_t cfg = { .framing = o->framing };
+	alp_rpc_config_t cfg = { .framing = o->framing,
+				 .flags = o->paused ? ALP_RPC_OPEN_PAUSED : 0 };
 	char attr[PATH_MAX + 16], name[64] = "";
 	alp_rpc_channel_t *ch;
 	int fd;
@@ -844,6 +845,7 @@ alp_rpc_channel_t *chan_open(const char *channel, const struct chan_opts *o, boo
 		.dst_ept = o->dst,
 		.framing = o->framing,
 		.open_timeout_ms = o->wait_ms ? o->wait_ms : 1,
+		.flags = o->paused ? ALP_RPC_OPEN_PAUSED : 0,
 	};
 	char node[PATH_MAX + 16], sysdir[PATH_MAX];
 	alp_rpc_channel_t *ch;

@@ -121,6 +121,7 @@ struct chan_opts {
 	uint32_t framing;	/* ALP_RPC_FRAMING_* */
 	uint32_t wait_ms;	/* --wait: how long to wait for the channel */
 	bool framing_set;
+	bool paused;		/* open ALP_RPC_OPEN_PAUSED: the caller resumes */
 };
 
 #define ADDR_ANY 0xffffffffu

@@ -76,7 +76,15 @@ typedef struct {
 	const char *node;
 	/* How long open waits for the peer: 0 -> 5000 ms, UINT32_MAX -> forever. */
 	uint32_t open_timeout_ms;
+	uint32_t flags;		/* ALP_RPC_OPEN_* */
 } alp_rpc_config_t;
+
+/*
+ * Open without reading: nothing is read from the peer (it waits in the
+ * transport's queue) until alp_rpc_resume() in <alp/rpc_ext.h>, so that
+ * subscriptions and servers registered in between see the first frames.
+ */
+#define ALP_RPC_OPEN_PAUSED	0x1u
 
 /* Any frame (method already parsed); used by alp_rpc_set_msg_cb() in <alp/rpc_ext.h>. */
 typedef void (*alp_rpc_msg_cb_t)(const char *method, const void *payload, size_t len, void *user);

@@ -47,6 +47,17 @@ typedef int (*alp_rpc_handler_t)(const void *req, size_t req_len,
 				 void *resp, size_t *resp_len, void *user);
 
 /*
+ * Start reading a channel opened with ALP_RPC_OPEN_PAUSED: the frames that
+ * arrived meanwhile are dispatched first, in order, to the subscriptions and
+ * servers registered by then. Until it is called, alp_rpc_call() and
+ * alp_rpc_call_async() return ALP_ERR_NOT_READY (nothing would read the
+ * reply); sends work. ALP_OK also when the channel is already reading.
+ * ALP_ERR_INVAL for NULL, ALP_ERR_NOT_READY once close has started,
+ * ALP_ERR_NOMEM when the poll thread cannot be created. Thread-safe.
+ */
+alp_status_t alp_rpc_resume(alp_rpc_channel_t *ch);
+
+/*
  * Serve method: requests (call framing) or frames (text framing) for it go
  * to handler and its result is sent back. Replaces a previous handler;
  * handler NULL removes it. Requests for methods nobody serves are answered

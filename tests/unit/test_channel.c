@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -633,6 +634,87 @@ START_TEST(stats_prefix_copy)
 }
 END_TEST
 
+static void done_cb(alp_status_t st, const void *resp, size_t len, void *user)
+{
+	(void)st;
+	(void)resp;
+	(void)len;
+	(void)user;
+	ck_abort_msg("an async call refused while paused completed");
+}
+
+/*
+ * A peer that talks first: opened paused, nothing is read until resume, so
+ * the subscription registered in between gets every frame, in order (an
+ * unpaused channel dispatches them at once to nobody: rx_unhandled).
+ */
+START_TEST(paused_open_keeps_early_frames)
+{
+	alp_rpc_config_t cfg = { .name = "test", .framing = ALP_RPC_FRAMING_CALL,
+				 .flags = ALP_RPC_OPEN_PAUSED };
+	struct t_seq q = { 0 };
+	struct alp_rpc_frame f;
+	alp_rpc_channel_t *ch;
+	uint8_t buf[600];
+	int sv[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	ch = alp_rpc_open_fd(&cfg, sv[0]);
+	ck_assert_ptr_nonnull(ch);
+	t_send_text(sv[1], "hello", "1", 1);
+	t_send_text(sv[1], "hello", "2", 1);
+	t_send_text(sv[1], "hello", "3", 1);
+	t_sleep_ms(T_QUIET_MS);
+	ck_assert_uint_eq(T_STAT(ch, rx_frames), 0);	/* nothing read while paused */
+	/* sends work while paused; calls would have nobody to read the reply */
+	ck_assert_int_eq(alp_rpc_send(ch, "out", "x", 1), ALP_OK);
+	t_recv_frame(sv[1], buf, sizeof(buf), &f);
+	ck_assert_str_eq(f.method, "out");
+	ck_assert_int_eq(alp_rpc_call(ch, "m", NULL, 0, NULL, NULL, T_WAIT_MS),
+			 ALP_ERR_NOT_READY);
+	ck_assert_int_eq(alp_rpc_call_async(ch, "m", NULL, 0, T_WAIT_MS, done_cb, NULL),
+			 ALP_ERR_NOT_READY);
+
+	ck_assert_int_eq(alp_rpc_subscribe(ch, "hello", t_seq_cb, &q), ALP_OK);
+	ck_assert_int_eq(alp_rpc_resume(ch), ALP_OK);
+	ck_assert_int_eq(alp_rpc_resume(ch), ALP_OK);	/* already reading: no-op */
+	ck_assert(t_seq_wait(&q, 3, T_WAIT_MS));
+	ck_assert_str_eq(q.got, "123");
+	ck_assert_uint_eq(T_STAT(ch, rx_unhandled), 0);
+	ck_assert_uint_eq(T_STAT(ch, rx_frames), 3);
+	alp_rpc_close(ch);
+	close(sv[1]);
+}
+END_TEST
+
+/* Unknown open flags, resume(NULL), and closing a channel never resumed. */
+START_TEST(paused_bad_input_and_close_without_resume)
+{
+	alp_rpc_config_t cfg = { .name = "test", .flags = 0x2 };
+	alp_rpc_channel_t *ch;
+	uint8_t buf[16];
+	int sv[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	ck_assert_ptr_null(alp_rpc_open_fd(&cfg, sv[0]));	/* closes sv[0] */
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_INVAL);
+	close(sv[1]);
+	ck_assert_int_eq(alp_rpc_resume(NULL), ALP_ERR_INVAL);
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	cfg.flags = ALP_RPC_OPEN_PAUSED;
+	ch = alp_rpc_open_fd(&cfg, sv[0]);
+	ck_assert_ptr_nonnull(ch);
+	t_send_text(sv[1], "hello", "1", 1);
+	alp_rpc_close(ch);	/* no poll thread to join; nothing leaks (valgrind) */
+	/* the transport was closed: the peer sees the hang-up */
+	ck_assert_int_eq(poll(&(struct pollfd){ .fd = sv[1], .events = POLLIN }, 1, T_WAIT_MS), 1);
+	ck_assert_int_eq(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), -1);
+	ck_assert_int_eq(errno, ECONNRESET);	/* it went away with our frame unread */
+	close(sv[1]);
+}
+END_TEST
+
 Suite *channel_suite(void)
 {
 	Suite *s = suite_create("channel");
@@ -657,6 +739,8 @@ Suite *channel_suite(void)
 	tcase_add_test(tc, stats_prefix_copy);
 	tcase_add_test(tc, subscribe_churn_under_traffic);
 	tcase_add_test(tc, poll_thread_blocks_signals);
+	tcase_add_test(tc, paused_open_keeps_early_frames);
+	tcase_add_test(tc, paused_bad_input_and_close_without_resume);
 	suite_add_tcase(s, tc);
 	return s;
 }

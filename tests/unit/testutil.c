@@ -128,3 +128,24 @@ bool t_wait_stat(alp_rpc_channel_t *ch, size_t field, uint64_t want)
 	}
 	return t_stat(ch, field) == want;
 }
+
+void t_seq_cb(const void *payload, size_t len, void *user)
+{
+	struct t_seq *q = user;
+
+	if (len && q->n < (int)sizeof(q->got) - 1)
+		q->got[q->n] = *(const char *)payload;
+	q->n++;
+}
+
+bool t_seq_wait(struct t_seq *seq, int n, int timeout_ms)
+{
+	uint64_t end = t_now_ms() + (uint64_t)timeout_ms;
+
+	while (seq->n < n) {
+		if (t_now_ms() >= end)
+			return false;
+		t_sleep_ms(1);
+	}
+	return true;
+}

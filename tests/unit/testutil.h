@@ -44,6 +44,15 @@ uint64_t t_stat(alp_rpc_channel_t *ch, size_t field);
 #define T_STAT(ch, name) t_stat(ch, offsetof(alp_rpc_stats_t, name))
 #define T_WAIT_STAT(ch, name, want) t_wait_stat(ch, offsetof(alp_rpc_stats_t, name), want)
 
+/* A subscriber that records the first payload byte of each frame, in order. */
+struct t_seq {
+	_Atomic int n;
+	char got[16];
+};
+void t_seq_cb(const void *payload, size_t len, void *user);
+/* Wait until seq has recorded n frames. */
+bool t_seq_wait(struct t_seq *seq, int n, int timeout_ms);
+
 void t_sleep_ms(int ms);
 uint64_t t_now_ms(void);
 

@@ -28,6 +28,7 @@
 #include <sys/ioctl.h>
 
 #include "libsim.h"
+#include "../testutil.h"
 
 #define ECHO_NAME "rpc-echo"
 #define ECHO_ADDR 0x401
@@ -175,6 +176,45 @@ START_TEST(driver_text_framing)
 	ck_assert_int_eq(alp_rpc_call(ch, "temp", "21.5", 4, resp, &len, WAIT_MS), ALP_OK);
 	ck_assert_uint_eq(len, 4);
 	ck_assert_int_eq(memcmp(resp, "21.5", 4), 0);
+	alp_rpc_close(ch);
+}
+END_TEST
+
+/*
+ * A remote that talks first, to a channel opened paused: the driver keeps
+ * its frames in the endpoint's queue until resume, so the subscription made
+ * in between gets all of them, in order.
+ */
+START_TEST(driver_paused_open)
+{
+	alp_rpc_channel_t *ch = alp_rpc_open(&(alp_rpc_config_t){
+		.name = ECHO_NAME, .open_timeout_ms = WAIT_MS, .flags = ALP_RPC_OPEN_PAUSED });
+	struct rpmsg_sim_stats st;
+	struct t_seq g = { 0 };
+	uint32_t src;
+	int waited;
+
+	ck_assert_msg(ch != NULL, "open: %s", alp_strerror(alp_last_error()));
+	ck_assert_int_eq(alp_rpc_get_addrs(ch, &src, NULL), ALP_OK);
+	for (char c = '1'; c <= '3'; c++) {
+		char frame[] = { 'h', 'i', 0, c };
+
+		ck_assert_int_eq(sim_inject(sim, ECHO_ADDR, src, frame, sizeof(frame)), 0);
+	}
+	/* every frame went through Linux's rx path into the driver's queue */
+	for (waited = 0; waited < WAIT_MS; waited += 10) {
+		ck_assert_int_eq(sim_stats(sim, &st), 0);
+		if (!st.pending && !st.rx_held)
+			break;
+		usleep(10000);
+	}
+	ck_assert_int_lt(waited, WAIT_MS);
+	usleep(100000);
+	ck_assert_int_eq(g.n, 0);
+	ck_assert_int_eq(alp_rpc_subscribe(ch, "hi", t_seq_cb, &g), ALP_OK);
+	ck_assert_int_eq(alp_rpc_resume(ch), ALP_OK);
+	ck_assert(t_seq_wait(&g, 3, WAIT_MS));
+	ck_assert_str_eq(g.got, "123");
 	alp_rpc_close(ch);
 }
 END_TEST
@@ -471,6 +511,7 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, driver_call_framing);
 	tcase_add_test(tc, driver_many_threads);
 	tcase_add_test(tc, driver_text_framing);
+	tcase_add_test(tc, driver_paused_open);
 	tcase_add_test(tc, driver_endpoint_node_path);
 	tcase_add_test(tc, driver_remote_crash_survived);
 	tcase_add_test(tc, upstream_rpmsg_char);
