@@ -27,6 +27,7 @@ alp_status_t rpc_errno_status(int err)
 		return ALP_OK;
 	case EINVAL:
 	case ENAMETOOLONG:
+	case ENOTSOCK:
 		return ALP_ERR_INVAL;
 	case ENOMEM:
 	case EMFILE:
