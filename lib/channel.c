@@ -375,7 +375,7 @@ static int try_connect(struct alp_rpc_channel *ch)
 	int rc;
 
 	pthread_mutex_lock(&ch->tx_lock);
-	rc = ch->tp->ops->connect(ch->tp);
+	rc = rpc_transport_connect(ch->tp);
 	pthread_mutex_unlock(&ch->tx_lock);
 	if (rc == 0)
 		link_up(ch);
@@ -751,8 +751,10 @@ static alp_rpc_channel_t *open_common(const alp_rpc_config_t *cfg, int fd)
 		       &(struct epoll_event){ .events = EPOLLIN, .data.u32 = EV_WAKE }) ? -errno :
 	     fd >= 0 ? rpc_transport_fd_new(&ch->tp, fd) :
 	     make_transport(cfg, src, dst, &ch->tp);
-	if (rc == 0)
+	if (rc == 0) {
+		ch->tp->cancel_fd = ch->kick_fd;	/* close stops blocked sends */
 		rc = wait_first_connect(ch, tmo);
+	}
 	if (rc == 0 && !(cfg->flags & ALP_RPC_OPEN_PAUSED)) {
 		rc = start_poll_thread(ch);
 		ch->running = rc == 0;
@@ -820,7 +822,10 @@ RPC_EXPORT void alp_rpc_close(alp_rpc_channel_t *ch)
 	ch->raw_hook.used = false;
 	pthread_cond_broadcast(&ch->cond);
 	pthread_mutex_unlock(&ch->lock);
-	/* A caller reading the transport stops (kick_fd is never read: it stays readable). */
+	/*
+	 * A caller reading the transport and blocked sends stop (kick_fd is
+	 * never read: it stays readable).
+	 */
 	poke(ch->kick_fd);
 	if (ch->self_close)
 		return;	/* the poll thread frees ch once the callback returns */

@@ -41,6 +41,7 @@ alp_status_t rpc_errno_status(int err)
 	case EPIPE:
 	case ENOTCONN:
 	case EAGAIN:
+	case ECANCELED:		/* a send stopped by close */
 		return ALP_ERR_NOT_READY;
 	case ETIMEDOUT:
 		return ALP_ERR_TIMEOUT;

@@ -26,6 +26,8 @@
 /* Largest message any transport gives us; longer ones are counted oversize. */
 #define RPC_RX_BUF 4096
 #define RPC_DEFAULT_OPEN_TIMEOUT_MS 5000u
+/* A send to a full node gives up after this long (both drivers' default tx timeout). */
+#define RPC_NODE_TX_TIMEOUT_MS 15000u
 /*
  * Frames a calling thread may have read for the poll thread and not yet seen
  * dispatched; at this many, callers stop reading and leave it to the poll
@@ -70,6 +72,7 @@ struct rpc_transport_ops {
 struct rpc_transport {
 	const struct rpc_transport_ops *ops;
 	int fd;			/* connected message fd, -1 when down */
+	int cancel_fd;		/* readable: a blocked send gives up (-ECANCELED); -1: none */
 	/*
 	 * Largest message, framing included. Atomic: senders read it without
 	 * tx_lock while a reconnect (driver backend) may change it.
@@ -108,6 +111,9 @@ void rpc_transport_udev_drain(struct rpc_transport *t);
 /* disconnect op for backends whose fd is all the connection state */
 void rpc_transport_close_fd(struct rpc_transport *t);
 bool rpc_fd_is_socket(int fd);
+/* ops->connect, then the fd made non-blocking (sends wait in poll, see cancel_fd). */
+int rpc_transport_connect(struct rpc_transport *t);
+/* Write one message; waits while the fd is full, until cancel_fd is readable (-ECANCELED). */
 ssize_t rpc_transport_send(struct rpc_transport *t, const void *buf, size_t len);
 /* Returns the message's true length (may exceed cap: truncated), 0 on hang-up, -errno. */
 ssize_t rpc_transport_recv(struct rpc_transport *t, void *buf, size_t cap);
@@ -221,7 +227,7 @@ struct alp_rpc_channel {
 	uint32_t framing;
 	uint32_t src, dst;		/* under lock: the transport's real ones once known */
 	int wake_fd;			/* eventfd poking the poll thread */
-	int kick_fd;			/* eventfd written once by close: wakes reading callers */
+	int kick_fd;			/* written once by close: stops reading callers, blocked sends */
 	int ep_fd;			/* the poll thread's epoll set */
 	char name[ALP_RPC_METHOD_MAX_LEN]; /* the poll thread's name */
 	pthread_t thread;

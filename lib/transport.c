@@ -6,6 +6,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -14,14 +16,63 @@
 
 #include "internal.h"
 
+/*
+ * The fd is full (the peer does not read): wait until it takes more, until
+ * cancel_fd says stop (-ECANCELED), or until *deadline_ns (0: none yet, set
+ * here; nodes only) has passed (-ETIMEDOUT). 0: try again.
+ */
+static int wait_writable(struct rpc_transport *t, uint64_t *deadline_ns)
+{
+	struct pollfd p[2] = { { .fd = t->fd, .events = POLLOUT },
+			       { .fd = t->cancel_fd, .events = POLLIN } };
+	int ms = -1;
+
+	if (!t->is_socket) {
+		uint64_t now = rpc_now_ns();
+
+		if (!*deadline_ns)
+			*deadline_ns = now + RPC_NODE_TX_TIMEOUT_MS * 1000000ull;
+		if (now >= *deadline_ns)
+			return -ETIMEDOUT;
+		ms = (int)((*deadline_ns - now + 999999) / 1000000);
+	}
+	if (poll(p, t->cancel_fd >= 0 ? 2 : 1, ms) < 0)
+		return errno == EINTR ? 0 : -errno;
+	return p[1].revents ? -ECANCELED : 0;	/* else the write says what happened */
+}
+
+/*
+ * Writes never block inside write(): the fd is non-blocking (sockets:
+ * MSG_DONTWAIT; nodes: O_NONBLOCK, set by rpc_transport_connect), and a
+ * full fd is waited for with poll() next to cancel_fd, so that close can
+ * stop a sender stuck on a peer that does not read. On a node the wait is
+ * bounded like the drivers' own blocking write (RPC_NODE_TX_TIMEOUT_MS).
+ */
 ssize_t rpc_transport_send(struct rpc_transport *t, const void *buf, size_t len)
 {
-	ssize_t n;
+	uint64_t deadline = 0;
 
-	do {
-		n = t->is_socket ? send(t->fd, buf, len, MSG_NOSIGNAL) : write(t->fd, buf, len);
-	} while (n < 0 && errno == EINTR);
-	return n < 0 ? -errno : n;
+	for (;;) {
+		ssize_t n = t->is_socket ? send(t->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT) :
+					   write(t->fd, buf, len);
+		int rc;
+
+		if (n >= 0)
+			return n;
+		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+			return -errno;
+		if (errno != EINTR && (rc = wait_writable(t, &deadline)) != 0)
+			return rc;
+	}
+}
+
+int rpc_transport_connect(struct rpc_transport *t)
+{
+	int rc = t->ops->connect(t), fl;
+
+	if (rc == 0 && !t->is_socket && (fl = fcntl(t->fd, F_GETFL)) >= 0 && !(fl & O_NONBLOCK))
+		fcntl(t->fd, F_SETFL, fl | O_NONBLOCK);
+	return rc;
 }
 
 /*
@@ -166,6 +217,7 @@ struct rpc_transport *rpc_transport_alloc(const struct rpc_transport_ops *ops, s
 	}
 	t->ops = ops;
 	t->fd = -1;
+	t->cancel_fd = -1;
 	t->mtu = ALP_RPC_WIRE_MTU_DEFAULT;
 	return t;
 }

@@ -715,6 +715,47 @@ START_TEST(paused_bad_input_and_close_without_resume)
 }
 END_TEST
 
+struct bg_sender {
+	alp_rpc_channel_t *ch;
+	_Atomic int sent;
+	alp_status_t rc;
+};
+
+static void *bg_send_loop(void *arg)
+{
+	struct bg_sender *s = arg;
+	char buf[400] = { 0 };
+	alp_status_t rc;
+
+	while ((rc = alp_rpc_send(s->ch, "m", buf, sizeof(buf))) == ALP_OK)
+		s->sent++;
+	s->rc = rc;
+	return NULL;
+}
+
+/* A peer that does not read blocks a sender; close still returns at once. */
+START_TEST(close_while_send_blocked)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_TEXT, &peer);
+	struct bg_sender s = { .ch = ch };
+	pthread_t t;
+	uint64_t t0;
+
+	pthread_create(&t, NULL, bg_send_loop, &s);
+	/* The socket buffer fills: the sender is blocked for good. */
+	ck_assert_int_gt(t_settle(&s.sent, 200, T_WAIT_MS), 0);
+	t0 = t_now_ms();
+	ck_assert_msg(t_close_within(ch, 3000),
+		      "alp_rpc_close still blocked after 3000 ms (a send is blocked, %d sent)",
+		      (int)s.sent);
+	ck_assert_uint_lt(t_now_ms() - t0, 1000);
+	pthread_join(t, NULL);
+	ck_assert_int_eq(s.rc, ALP_ERR_NOT_READY);
+	close(peer);
+}
+END_TEST
+
 Suite *channel_suite(void)
 {
 	Suite *s = suite_create("channel");
@@ -741,6 +782,7 @@ Suite *channel_suite(void)
 	tcase_add_test(tc, poll_thread_blocks_signals);
 	tcase_add_test(tc, paused_open_keeps_early_frames);
 	tcase_add_test(tc, paused_bad_input_and_close_without_resume);
+	tcase_add_test(tc, close_while_send_blocked);
 	suite_add_tcase(s, tc);
 	return s;
 }
