@@ -338,6 +338,31 @@ static bool lead_once(struct alp_rpc_channel *ch, const struct timespec *ts, boo
 	return rc == 0;
 }
 
+/*
+ * Text framing matches replies by method only: one call at a time. Wait for
+ * the turn until the caller's own deadline (ALP_ERR_TIMEOUT, nothing sent)
+ * or close (ALP_ERR_NOT_READY). ALP_OK: the caller has the turn and gives
+ * it back (text_busy, under lock) when its call ends.
+ */
+static alp_status_t text_turn(struct alp_rpc_channel *ch, const struct timespec *ts, bool bounded)
+{
+	alp_status_t st = ALP_OK;
+	int rc = 0;
+
+	pthread_mutex_lock(&ch->lock);
+	while (ch->text_busy && !ch->closing && rc != ETIMEDOUT)
+		rc = bounded ? pthread_cond_timedwait(&ch->cond, &ch->lock, ts) :
+			       pthread_cond_wait(&ch->cond, &ch->lock);
+	if (ch->closing)
+		st = ALP_ERR_NOT_READY;
+	else if (ch->text_busy)
+		st = ALP_ERR_TIMEOUT;
+	else
+		ch->text_busy = true;
+	pthread_mutex_unlock(&ch->lock);
+	return st;
+}
+
 RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 				     const void *req, size_t req_len,
 				     void *resp, size_t *resp_len, uint32_t timeout_ms)
@@ -345,7 +370,7 @@ RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 	struct rpc_pending p = { 0 };
 	pthread_condattr_t ca;
 	struct timespec ts;
-	bool bounded, text;
+	bool bounded, text, turn;
 	alp_status_t st;
 	int rc = 0;
 
@@ -362,8 +387,6 @@ RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 		return rpc_set_error(st);
 	}
 	text = ch->framing == ALP_RPC_FRAMING_TEXT;
-	if (text)
-		pthread_mutex_lock(&ch->text_call_lock);
 	rpc_strlcpy(p.method, method, sizeof(p.method));
 	p.resp = resp;
 	p.cap = resp_len ? *resp_len : 0;
@@ -372,7 +395,10 @@ RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 	pthread_cond_init(&p.cond, &ca);
 	pthread_condattr_destroy(&ca);
 	bounded = rpc_deadline(&ts, timeout_ms);
-	st = launch(ch, &p, method, req, req_len);
+	st = text ? text_turn(ch, &ts, bounded) : ALP_OK;
+	turn = text && st == ALP_OK;
+	if (st == ALP_OK)
+		st = launch(ch, &p, method, req, req_len);
 	pthread_mutex_lock(&ch->lock);
 	if (ch->lead_cool)
 		ch->lead_cool--;
@@ -405,10 +431,12 @@ RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 		st = p.done ? p.status : ALP_ERR_TIMEOUT;
 	}
 	count_result(ch, st);
+	if (turn) {
+		ch->text_busy = false;
+		pthread_cond_broadcast(&ch->cond);
+	}
 	pthread_mutex_unlock(&ch->lock);
 	pthread_cond_destroy(&p.cond);
-	if (text)
-		pthread_mutex_unlock(&ch->text_call_lock);
 	rpc_channel_leave(ch);
 	if (resp_len)
 		*resp_len = p.done && (st == ALP_OK || st == ALP_ERR_MSGSIZE || p.detail) ? p.len : 0;

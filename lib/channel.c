@@ -638,7 +638,6 @@ void rpc_channel_destroy(struct alp_rpc_channel *ch)
 		close(ch->kick_fd);
 	if (ch->ep_fd >= 0)
 		close(ch->ep_fd);
-	pthread_mutex_destroy(&ch->text_call_lock);
 	pthread_mutex_destroy(&ch->tx_lock);
 	pthread_cond_destroy(&ch->cond);
 	pthread_mutex_destroy(&ch->lock);
@@ -735,7 +734,6 @@ static alp_rpc_channel_t *open_common(const alp_rpc_config_t *cfg, int fd)
 	pthread_cond_init(&ch->cond, &ca);
 	pthread_condattr_destroy(&ca);
 	pthread_mutex_init(&ch->tx_lock, NULL);
-	pthread_mutex_init(&ch->text_call_lock, NULL);
 	ch->framing = cfg->framing;
 	rpc_strlcpy(ch->name, cfg->name, sizeof(ch->name));
 	ch->src = src;

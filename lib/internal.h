@@ -200,6 +200,7 @@ struct alp_rpc_channel {
 	const void *dispatching;	/* table entry whose callback runs now */
 	struct rpc_pending *pending;
 	uint32_t next_id;
+	bool text_busy;			/* text framing: a call is in flight (one at a time) */
 	alp_rpc_stats_t stats;
 	/*
 	 * Who reads the transport (docs/librpc.md, "Who reads"): NULL (the
@@ -220,7 +221,6 @@ struct alp_rpc_channel {
 	unsigned int lead_cool;		/* calls left before callers read again */
 
 	pthread_mutex_t tx_lock;	/* serialises writes and fd swaps */
-	pthread_mutex_t text_call_lock;	/* text framing: one call at a time */
 
 	/* set once by open */
 	struct rpc_transport *tp;	/* t->fd changes only on the poll thread under tx_lock */
