@@ -704,18 +704,43 @@ static int wait_first_connect(struct alp_rpc_channel *ch, uint32_t timeout_ms)
 	return 0;
 }
 
-static alp_rpc_channel_t *open_common(const alp_rpc_config_t *cfg, int fd)
+/*
+ * The config as the caller compiled it, size bytes of it: a shorter one
+ * leaves our later fields zero (defaults); a longer one must have zeros
+ * where this library knows no field (docs/librpc.md, "Growing the config").
+ */
+static alp_status_t config_copy(alp_rpc_config_t *out, const alp_rpc_config_t *cfg, size_t size)
+{
+	const unsigned char *bytes = (const unsigned char *)cfg;
+
+	memset(out, 0, sizeof(*out));
+	if (!cfg || size < RPC_CONFIG_SIZE_MIN)
+		return ALP_ERR_INVAL;
+	for (size_t i = sizeof(*out); i < size; i++)
+		if (bytes[i])
+			return ALP_ERR_NOSUPPORT;
+	memcpy(out, cfg, size < sizeof(*out) ? size : sizeof(*out));
+	return ALP_OK;
+}
+
+static alp_rpc_channel_t *open_common(const alp_rpc_config_t *ucfg, size_t size, int fd)
 {
 	struct alp_rpc_channel *ch;
 	pthread_condattr_t ca;
+	alp_rpc_config_t copy, *cfg = &copy;
 	uint32_t src, dst, tmo;
+	alp_status_t st;
 	int rc;
 
-	if (!cfg || alp_rpc_method_len(cfg->name) < 0 || !known_framing(cfg->framing) ||
-	    (fd >= 0 && cfg->node) || (cfg->flags & ~ALP_RPC_OPEN_PAUSED)) {
+	st = config_copy(cfg, ucfg, size);
+	if (st == ALP_OK &&
+	    (alp_rpc_method_len(cfg->name) < 0 || !known_framing(cfg->framing) ||
+	     (fd >= 0 && cfg->node) || (cfg->flags & ~ALP_RPC_OPEN_PAUSED)))
+		st = ALP_ERR_INVAL;
+	if (st) {
 		if (fd >= 0)
 			close(fd);
-		rpc_set_error(ALP_ERR_INVAL);
+		rpc_set_error(st);
 		return NULL;
 	}
 	src = cfg->src_ept ? cfg->src_ept : alp_rpc_default_src(cfg->name);
@@ -769,18 +794,30 @@ static alp_rpc_channel_t *open_common(const alp_rpc_config_t *cfg, int fd)
 	return ch;
 }
 
-RPC_EXPORT alp_rpc_channel_t *alp_rpc_open(const alp_rpc_config_t *cfg)
+RPC_EXPORT alp_rpc_channel_t *alp_rpc_open_sized(size_t cfg_size, const alp_rpc_config_t *cfg)
 {
-	return open_common(cfg, -1);
+	return open_common(cfg, cfg_size, -1);
 }
 
-RPC_EXPORT alp_rpc_channel_t *alp_rpc_open_fd(const alp_rpc_config_t *cfg, int fd)
+RPC_EXPORT alp_rpc_channel_t *alp_rpc_open_fd_sized(size_t cfg_size, const alp_rpc_config_t *cfg,
+						    int fd)
 {
 	if (fd < 0) {
 		rpc_set_error(ALP_ERR_INVAL);
 		return NULL;
 	}
-	return open_common(cfg, fd);
+	return open_common(cfg, cfg_size, fd);
+}
+
+/* LIBRPC_1.0 entry points, for binaries built before the sized ones: the 1.0 layout. */
+RPC_EXPORT alp_rpc_channel_t *(alp_rpc_open)(const alp_rpc_config_t *cfg)
+{
+	return alp_rpc_open_sized(RPC_CONFIG_SIZE_1_0, cfg);
+}
+
+RPC_EXPORT alp_rpc_channel_t *(alp_rpc_open_fd)(const alp_rpc_config_t *cfg, int fd)
+{
+	return alp_rpc_open_fd_sized(RPC_CONFIG_SIZE_1_0, cfg, fd);
 }
 
 RPC_EXPORT alp_status_t alp_rpc_resume(alp_rpc_channel_t *ch)

@@ -26,6 +26,13 @@
 /* Largest message any transport gives us; longer ones are counted oversize. */
 #define RPC_RX_BUF 4096
 #define RPC_DEFAULT_OPEN_TIMEOUT_MS 5000u
+/*
+ * alp_rpc_config_t sizes: the reference's own fields (the least a caller may
+ * pass), and the layout of release 1.0, which the unsized LIBRPC_1.0 entry
+ * points assume (binaries built before alp_rpc_open_sized() existed).
+ */
+#define RPC_CONFIG_SIZE_MIN offsetof(alp_rpc_config_t, framing)
+#define RPC_CONFIG_SIZE_1_0 (offsetof(alp_rpc_config_t, flags) + sizeof(uint32_t))
 /* A send to a full node gives up after this long (both drivers' default tx timeout). */
 #define RPC_NODE_TX_TIMEOUT_MS 15000u
 /*

@@ -102,6 +102,21 @@ typedef void (*alp_rpc_method_cb_t)(const void *payload, size_t len, void *user)
 alp_rpc_channel_t *alp_rpc_open(const alp_rpc_config_t *cfg);
 
 /*
+ * librpc extension: alp_rpc_open() told how large *cfg is (cfg_size =
+ * sizeof(alp_rpc_config_t) as the caller was compiled), so that the struct
+ * can grow: fields past cfg_size are taken as zero (their defaults), and a
+ * caller built against a newer, larger struct gets ALP_ERR_NOSUPPORT if it
+ * sets a field this library does not know. ALP_ERR_INVAL if cfg_size does
+ * not cover the reference's fields (name .. cacheable). The macro below
+ * makes every alp_rpc_open(cfg) call this one (docs/librpc.md, "Growing
+ * the config"); bindings that call through dlsym/FFI should call it
+ * directly with their own struct size. The size comes first so that the
+ * macro can pass a compound literal (commas and all) through __VA_ARGS__.
+ */
+alp_rpc_channel_t *alp_rpc_open_sized(size_t cfg_size, const alp_rpc_config_t *cfg);
+#define alp_rpc_open(...) alp_rpc_open_sized(sizeof(alp_rpc_config_t), __VA_ARGS__)
+
+/*
  * Close a channel: drops every subscription and server handler, makes
  * outstanding alp_rpc_call()s return ALP_ERR_NOT_READY, completes pending
  * async calls with ALP_ERR_NOT_READY, stops the poll thread, frees the handle.

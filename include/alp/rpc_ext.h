@@ -35,6 +35,9 @@ extern "C" {
  * (ALP_ERR_NOT_READY). cfg->node must be NULL; cfg->name is still required.
  */
 alp_rpc_channel_t *alp_rpc_open_fd(const alp_rpc_config_t *cfg, int fd);
+/* The same, told sizeof(*cfg) (see alp_rpc_open_sized() in <alp/rpc.h>). */
+alp_rpc_channel_t *alp_rpc_open_fd_sized(size_t cfg_size, const alp_rpc_config_t *cfg, int fd);
+#define alp_rpc_open_fd(...) alp_rpc_open_fd_sized(sizeof(alp_rpc_config_t), __VA_ARGS__)
 
 /*
  * Server handler: req/req_len is the request body; write at most *resp_len

@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -756,6 +757,75 @@ START_TEST(close_while_send_blocked)
 }
 END_TEST
 
+/*
+ * A program compiled against an older, smaller alp_rpc_config_t: here the
+ * reference's own layout (alp-rpc-h.md v0.6, before any librpc extension),
+ * in a heap block of exactly its size so that ASan and valgrind see a read
+ * past it. The library must read only what the caller says it has.
+ */
+struct cfg_reference {
+	const char *name;
+	uint32_t src_ept;
+	uint32_t dst_ept;
+	uint32_t mbox_ch;
+	bool cacheable;
+};
+
+START_TEST(open_reads_only_callers_config_size)
+{
+	struct cfg_reference *old = malloc(sizeof(*old));
+	alp_rpc_channel_t *ch;
+	int sv[2];
+
+	ck_assert_ptr_nonnull(old);
+	*old = (struct cfg_reference){ .name = "old", .src_ept = 0x400 };
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	ch = alp_rpc_open_fd_sized(sizeof(*old), (const alp_rpc_config_t *)old, sv[0]);
+	ck_assert_ptr_nonnull(ch);
+	free(old);
+	alp_rpc_close(ch);
+	close(sv[1]);
+}
+END_TEST
+
+/* A newer program (larger struct) is refused only when it sets a field this library lacks. */
+START_TEST(open_sized_newer_caller)
+{
+	struct {
+		alp_rpc_config_t cfg;
+		uint32_t newer, newer2;	/* no padding: every byte is a field */
+	} big;
+	alp_rpc_channel_t *ch;
+	int sv[2];
+
+	memset(&big, 0, sizeof(big));
+	big.cfg.name = "new";
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	ch = alp_rpc_open_fd_sized(sizeof(big), &big.cfg, sv[0]);
+	ck_assert_ptr_nonnull(ch);
+	alp_rpc_close(ch);
+	close(sv[1]);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	big.newer = 1;
+	ck_assert_ptr_null(alp_rpc_open_fd_sized(sizeof(big), &big.cfg, sv[0]));	/* closes sv[0] */
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_NOSUPPORT);
+	/* Smaller than the reference's own fields. */
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv + 0), 0);
+	ck_assert_ptr_null(alp_rpc_open_fd_sized(sizeof(const char *), &big.cfg, sv[0]));
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_INVAL);
+	close(sv[1]);
+	/* The plain names stay for binaries built before the macros (the 1.0 layout). */
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	ch = (alp_rpc_open_fd)(&big.cfg, sv[0]);
+	ck_assert_ptr_nonnull(ch);
+	alp_rpc_close(ch);
+	close(sv[1]);
+	ck_assert_ptr_null((alp_rpc_open)(NULL));
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_INVAL);
+}
+END_TEST
+
 Suite *channel_suite(void)
 {
 	Suite *s = suite_create("channel");
@@ -783,6 +853,8 @@ Suite *channel_suite(void)
 	tcase_add_test(tc, paused_open_keeps_early_frames);
 	tcase_add_test(tc, paused_bad_input_and_close_without_resume);
 	tcase_add_test(tc, close_while_send_blocked);
+	tcase_add_test(tc, open_reads_only_callers_config_size);
+	tcase_add_test(tc, open_sized_newer_caller);
 	suite_add_tcase(s, tc);
 	return s;
 }
