@@ -12,8 +12,9 @@
  * Reconnection: a listener waits on its listening socket for the next peer;
  * a path client watches the socket's directory with inotify (a restarted
  * server re-creates the socket file). A socket that exists but refuses
- * (bound and not yet listening, or left behind by a dead server) and an
- * abstract name (nothing to watch) are retried every UNIX_RETRY_MS instead.
+ * (bound and not yet listening, or left behind by a dead server), a
+ * directory that does not exist yet and an abstract name (nothing to watch)
+ * are retried every UNIX_RETRY_MS instead.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -39,22 +40,42 @@ struct unix_priv {
 	bool abstract;
 	int listen_fd;
 	int inotify_fd;
+	bool watching;		/* inotify watches the socket's directory (it exists) */
 	/* The socket file this listener bound (removed on destroy only while it is still there). */
 	bool bound;
 	dev_t bound_dev;
 	ino_t bound_ino;
 };
 
+/*
+ * Watch the socket's directory. It may not exist yet (a server that has not
+ * created its runtime directory): then it is looked for again on each retry.
+ */
+static int watch_dir(struct unix_priv *u)
+{
+	char dir[sizeof(u->addr.sun_path)];
+
+	rpc_strlcpy(dir, u->addr.sun_path, sizeof(dir));
+	if (inotify_add_watch(u->inotify_fd, dirname(dir),
+			      IN_CREATE | IN_ATTRIB | IN_MOVED_TO | IN_CLOSE_WRITE) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	u->watching = true;
+	return 0;
+}
+
 static int unix_connect(struct rpc_transport *t)
 {
 	struct unix_priv *u = t->priv;
-	int fd;
+	int fd, rc;
 
 	if (u->listen) {
 		fd = accept4(u->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd < 0)
 			return errno == EWOULDBLOCK ? -EAGAIN : -errno;
 	} else {
+		rc = !u->abstract && !u->watching ? watch_dir(u) : 0;
+		if (rc)
+			return rc;
 		fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 		if (fd < 0)
 			return -errno;
@@ -62,7 +83,8 @@ static int unix_connect(struct rpc_transport *t)
 			int err = errno;
 
 			close(fd);
-			t->retry_ms = err == ECONNREFUSED || u->abstract ? UNIX_RETRY_MS : 0;
+			t->retry_ms = err == ECONNREFUSED || u->abstract || !u->watching ?
+				      UNIX_RETRY_MS : 0;
 			return err == ENOENT || err == ECONNREFUSED ? -EAGAIN : -err;
 		}
 		t->retry_ms = 0;
@@ -166,8 +188,6 @@ static int unix_listen_setup(struct unix_priv *u)
 
 static int unix_setup(struct unix_priv *u)
 {
-	char dir[sizeof(u->addr.sun_path)];
-
 	if (u->listen)
 		return unix_listen_setup(u);
 	if (u->abstract)
@@ -175,11 +195,7 @@ static int unix_setup(struct unix_priv *u)
 	u->inotify_fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 	if (u->inotify_fd < 0)
 		return -errno;
-	rpc_strlcpy(dir, u->addr.sun_path, sizeof(dir));
-	if (inotify_add_watch(u->inotify_fd, dirname(dir),
-			      IN_CREATE | IN_ATTRIB | IN_MOVED_TO | IN_CLOSE_WRITE) < 0)
-		return -errno;
-	return 0;
+	return watch_dir(u);
 }
 
 int rpc_transport_unix_new(struct rpc_transport **out, const char *spec, bool listen)

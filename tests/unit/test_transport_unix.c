@@ -426,6 +426,48 @@ START_TEST(listen_close_keeps_what_it_did_not_create)
 }
 END_TEST
 
+static char later_dir[128], later_sock[160];
+
+static void *make_dir_and_server(void *arg)
+{
+	t_sleep_ms(200);
+	ck_assert_int_eq(mkdir(later_dir, 0700), 0);
+	*(int *)arg = listener(later_sock);
+	return NULL;
+}
+
+/* unix:PATH in a directory that does not exist yet waits like a missing socket. */
+START_TEST(open_waits_for_missing_directory)
+{
+	char cspec[200];
+	uint64_t t0 = t_now_ms(), took;
+	alp_rpc_channel_t *ch;
+	pthread_t t;
+	int l = -1;
+
+	snprintf(later_dir, sizeof(later_dir), "%s/later", dir);
+	snprintf(later_sock, sizeof(later_sock), "%s/sock", later_dir);
+	snprintf(cspec, sizeof(cspec), "unix:%s", later_sock);
+	ch = alp_rpc_open(&(alp_rpc_config_t){ .name = "x", .node = cspec,
+					       .open_timeout_ms = 300 });
+	took = t_now_ms() - t0;
+	ck_assert_ptr_null(ch);
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_NOT_READY);
+	ck_assert_msg(took >= 300, "open gave up after %llu ms of a 300 ms timeout",
+		      (unsigned long long)took);
+	/* ... and connects once the directory and the server appear. */
+	pthread_create(&t, NULL, make_dir_and_server, &l);
+	ch = alp_rpc_open(&(alp_rpc_config_t){ .name = "x", .node = cspec,
+					       .open_timeout_ms = T_WAIT_MS });
+	pthread_join(t, NULL);
+	ck_assert_ptr_nonnull(ch);
+	alp_rpc_close(ch);
+	close(l);
+	unlink(later_sock);
+	rmdir(later_dir);
+}
+END_TEST
+
 Suite *transport_unix_suite(void)
 {
 	Suite *s = suite_create("transport_unix");
@@ -442,6 +484,7 @@ Suite *transport_unix_suite(void)
 	tcase_add_test(tc, listen_keeps_live_server);
 	tcase_add_test(tc, listen_replaces_stale_socket);
 	tcase_add_test(tc, listen_close_keeps_what_it_did_not_create);
+	tcase_add_test(tc, open_waits_for_missing_directory);
 	suite_add_tcase(s, tc);
 	return s;
 }
