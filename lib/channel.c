@@ -309,6 +309,7 @@ static void rxq_push(struct alp_rpc_channel *ch, const uint8_t *msg, size_t n)
 	ch->lead_cool = RPC_LEAD_COOLDOWN;
 	if (!m) {
 		ch->stats.rx_frames++;
+		ch->stats.rx_bytes += n;
 		ch->stats.rx_unhandled++;
 		pthread_mutex_unlock(&ch->lock);
 		return;
@@ -418,8 +419,11 @@ static void rx_message(struct alp_rpc_channel *ch, const uint8_t *buf, size_t n)
 		return;
 	}
 	if (n > RPC_RX_BUF) {
-		count(ch, &ch->stats.rx_frames);
-		count(ch, &ch->stats.rx_oversize);
+		pthread_mutex_lock(&ch->lock);
+		ch->stats.rx_frames++;
+		ch->stats.rx_bytes += n;	/* at its true length, like every other */
+		ch->stats.rx_oversize++;
+		pthread_mutex_unlock(&ch->lock);
 		return;
 	}
 	dispatch(ch, buf, n);
@@ -936,6 +940,8 @@ RPC_EXPORT alp_status_t alp_rpc_set_msg_cb(alp_rpc_channel_t *ch, alp_rpc_msg_cb
 
 	if (!ch)
 		return rpc_set_error(ALP_ERR_INVAL);
+	if (ch->framing == ALP_RPC_FRAMING_RAW)
+		return rpc_set_error(ALP_ERR_NOSUPPORT);	/* it would never fire */
 	return rpc_slot_set(ch, &ch->msg_hook, 1, RPC_HOOK, cb ? &fn : NULL, user);
 }
 
@@ -945,6 +951,8 @@ RPC_EXPORT alp_status_t alp_rpc_set_raw_cb(alp_rpc_channel_t *ch, alp_rpc_raw_cb
 
 	if (!ch)
 		return rpc_set_error(ALP_ERR_INVAL);
+	if (ch->framing != ALP_RPC_FRAMING_RAW)
+		return rpc_set_error(ALP_ERR_NOSUPPORT);	/* it would never fire */
 	return rpc_slot_set(ch, &ch->raw_hook, 1, RPC_HOOK, cb ? &fn : NULL, user);
 }
 

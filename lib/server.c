@@ -35,8 +35,11 @@ static void reply(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f, int
 					      status ? ALP_RPC_KIND_ERROR : ALP_RPC_KIND_REPLY,
 					      (uint8_t)status, f->request_id, f->method, body, len);
 	}
-	if (n > 0)
-		rpc_channel_write(ch, buf, (size_t)n);
+	if (n <= 0 || rpc_channel_write(ch, buf, (size_t)n) != ALP_OK) {
+		pthread_mutex_lock(&ch->lock);
+		ch->stats.replies_failed++;
+		pthread_mutex_unlock(&ch->lock);
+	}
 }
 
 bool rpc_server_dispatch(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f)

@@ -222,10 +222,36 @@ struct rpc_transport *rpc_transport_alloc(const struct rpc_transport_ops *ops, s
 	return t;
 }
 
+/*
+ * Only fds that keep message boundaries: a SOCK_SEQPACKET or SOCK_DGRAM
+ * socket, or a character device (an rpmsg node). A regular file, a pipe or
+ * a stream socket would run frames together.
+ */
+static int check_message_fd(int fd)
+{
+	struct stat st;
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISCHR(st.st_mode))
+		return 0;
+	if (!S_ISSOCK(st.st_mode))
+		return -EINVAL;
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0)
+		return -errno;
+	return type == SOCK_SEQPACKET || type == SOCK_DGRAM ? 0 : -EINVAL;
+}
+
 int rpc_transport_fd_new(struct rpc_transport **out, int fd)
 {
-	struct rpc_transport *t = rpc_transport_alloc(&fd_ops, 0);
+	struct rpc_transport *t;
+	int rc = check_message_fd(fd);
 
+	if (rc)
+		return rc;
+	t = rpc_transport_alloc(&fd_ops, 0);
 	if (!t)
 		return -ENOMEM;
 	t->priv = (void *)(intptr_t)fd;

@@ -62,7 +62,11 @@ typedef struct alp_rpc_channel alp_rpc_channel_t;
 typedef struct {
 	const char *name;	/* endpoint / service name, required */
 	uint32_t src_ept;	/* this side; 0 -> default address from name */
-	uint32_t dst_ept;	/* peer side; 0 -> src_ept + 1 */
+	/*
+	 * peer side; 0 -> on our driver (rpmsg_rpc), bind by name to the
+	 * remote's announcement of `name`; on the other transports src_ept + 1
+	 */
+	uint32_t dst_ept;
 	uint32_t mbox_ch;	/* accepted and ignored on Linux */
 	bool cacheable;		/* accepted and ignored on Linux */
 	/* ---- librpc extensions (zero = default); appended, never reordered ---- */

@@ -826,6 +826,69 @@ START_TEST(open_sized_newer_caller)
 }
 END_TEST
 
+/* set_raw_cb needs a raw channel, set_msg_cb a framed one: misuse is refused. */
+START_TEST(hooks_refuse_wrong_framing)
+{
+	int tp, rp;
+	alp_rpc_channel_t *text = t_open_pair(ALP_RPC_FRAMING_TEXT, &tp);
+	alp_rpc_channel_t *raw = t_open_pair(ALP_RPC_FRAMING_RAW, &rp);
+
+	ck_assert_int_eq(alp_rpc_set_raw_cb(text, raw_cb, NULL), ALP_ERR_NOSUPPORT);
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_NOSUPPORT);
+	ck_assert_int_eq(alp_rpc_set_msg_cb(raw, msg_cb, &msg_calls), ALP_ERR_NOSUPPORT);
+	/* the right ones still work */
+	ck_assert_int_eq(alp_rpc_set_msg_cb(text, msg_cb, &msg_calls), ALP_OK);
+	ck_assert_int_eq(alp_rpc_set_raw_cb(raw, raw_cb, NULL), ALP_OK);
+	alp_rpc_close(text);
+	alp_rpc_close(raw);
+	close(tp);
+	close(rp);
+}
+END_TEST
+
+/* open_fd takes message-preserving fds only: sockets of kind seqpacket/dgram, char devices. */
+START_TEST(open_fd_refuses_non_message_fds)
+{
+	alp_rpc_config_t cfg = { .name = "x" };
+	int fds[3], sv[2], p[2];
+
+	fds[0] = open("/tmp", O_TMPFILE | O_RDWR, 0600);	/* a regular file */
+	ck_assert_int_ge(fds[0], 0);
+	ck_assert_int_eq(pipe(p), 0);
+	fds[1] = p[0];
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	fds[2] = sv[0];
+	for (int i = 0; i < 3; i++) {
+		alp_rpc_channel_t *ch = alp_rpc_open_fd(&cfg, fds[i]);
+
+		if (ch)
+			alp_rpc_close(ch);
+		ck_assert_msg(!ch, "open_fd accepted fd kind %d (0 file, 1 pipe, 2 stream socket)", i);
+		ck_assert_int_eq(alp_last_error(), ALP_ERR_INVAL);
+		ck_assert_int_eq(fcntl(fds[i], F_GETFD), -1);	/* closed on failure */
+	}
+	close(p[1]);
+	close(sv[1]);
+}
+END_TEST
+
+/* rx_bytes counts every message read at its true length, oversize ones too. */
+START_TEST(rx_bytes_counts_oversize_at_true_length)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
+	static uint8_t big[5000];
+
+	t_send(peer, big, 1000);	/* above the MTU, fits the receive buffer */
+	t_send(peer, big, 5000);	/* above the receive buffer too */
+	ck_assert(T_WAIT_STAT(ch, rx_oversize, 2));
+	ck_assert_uint_eq(T_STAT(ch, rx_frames), 2);
+	ck_assert_uint_eq(T_STAT(ch, rx_bytes), 6000);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
 Suite *channel_suite(void)
 {
 	Suite *s = suite_create("channel");
@@ -855,6 +918,9 @@ Suite *channel_suite(void)
 	tcase_add_test(tc, close_while_send_blocked);
 	tcase_add_test(tc, open_reads_only_callers_config_size);
 	tcase_add_test(tc, open_sized_newer_caller);
+	tcase_add_test(tc, hooks_refuse_wrong_framing);
+	tcase_add_test(tc, open_fd_refuses_non_message_fds);
+	tcase_add_test(tc, rx_bytes_counts_oversize_at_true_length);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -239,6 +239,22 @@ START_TEST(close_while_reply_blocked)
 }
 END_TEST
 
+/* A reply that cannot be written is counted (replies_failed), not lost silently. */
+START_TEST(failed_replies_counted)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
+
+	ck_assert_int_eq(alp_rpc_serve(ch, "up", handler, "upper"), ALP_OK);
+	ck_assert_int_eq(shutdown(peer, SHUT_RD), 0);	/* our writes now fail with EPIPE */
+	t_send_call(peer, ALP_RPC_KIND_REQUEST, 0, 7, "up", "abc", 3);
+	ck_assert(T_WAIT_STAT(ch, replies_failed, 1));
+	ck_assert_uint_eq(T_STAT(ch, tx_frames), 0);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
 Suite *server_suite(void)
 {
 	Suite *s = suite_create("server");
@@ -250,6 +266,7 @@ Suite *server_suite(void)
 	tcase_add_test(tc, serve_table_rules);
 	tcase_add_test(tc, end_to_end_statuses_and_nesting);
 	tcase_add_test(tc, close_while_reply_blocked);
+	tcase_add_test(tc, failed_replies_counted);
 	suite_add_tcase(s, tc);
 	return s;
 }
