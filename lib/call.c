@@ -330,6 +330,10 @@ static bool lead_once(struct alp_rpc_channel *ch, const struct timespec *ts, boo
 			n = -EPIPE;	/* POLLHUP, POLLERR, POLLNVAL */
 		if (n >= 0 && !(n == 0 && (pfd[0].revents & (POLLHUP | POLLERR))))
 			rpc_reader_got(ch, buf, (size_t)n);
+		if (n == -ENOBUFS) {	/* messages were lost; those still queued follow */
+			rpc_channel_rx_lost(ch);
+			n = -EAGAIN;
+		}
 	}
 	pthread_mutex_lock(&ch->lock);
 	if (rc > 0 && !pfd[1].revents && n != -EAGAIN && n != -EINTR &&

@@ -429,12 +429,21 @@ static void rx_message(struct alp_rpc_channel *ch, const uint8_t *buf, size_t n)
 	dispatch(ch, buf, n);
 }
 
+void rpc_channel_rx_lost(struct alp_rpc_channel *ch)
+{
+	count(ch, &ch->stats.rx_dropped);
+}
+
 static void read_one(struct alp_rpc_channel *ch, uint8_t *buf, uint32_t revents)
 {
 	ssize_t n = rpc_transport_recv(ch->tp, buf, RPC_RX_BUF);
 
 	if (n == -EINTR || n == -EAGAIN)
 		return;
+	if (n == -ENOBUFS) {	/* messages were lost; those still queued follow */
+		rpc_channel_rx_lost(ch);
+		return;
+	}
 	if (n < 0 || (n == 0 && (revents & (EPOLLHUP | EPOLLERR)))) {
 		link_down(ch);
 		return;
@@ -727,36 +736,34 @@ static alp_status_t config_copy(alp_rpc_config_t *out, const alp_rpc_config_t *c
 	return ALP_OK;
 }
 
-static alp_rpc_channel_t *open_common(const alp_rpc_config_t *ucfg, size_t size, int fd)
+/* The addresses open uses: the defaults of docs/librpc.md, "Addresses". */
+static void config_addrs(const alp_rpc_config_t *cfg, uint32_t *src, uint32_t *dst)
+{
+	*src = cfg->src_ept ? cfg->src_ept : alp_rpc_default_src(cfg->name);
+	*dst = cfg->dst_ept ? cfg->dst_ept : *src + 1;
+}
+
+static alp_status_t open_status(int rc)
+{
+	return rc == -ETIMEDOUT ? ALP_ERR_NOT_READY : rpc_errno_status(rc);
+}
+
+struct alp_rpc_channel *rpc_channel_open(const alp_rpc_config_t *cfg, struct rpc_transport *tp)
 {
 	struct alp_rpc_channel *ch;
 	pthread_condattr_t ca;
-	alp_rpc_config_t copy, *cfg = &copy;
 	uint32_t src, dst, tmo;
-	alp_status_t st;
 	int rc;
 
-	st = config_copy(cfg, ucfg, size);
-	if (st == ALP_OK &&
-	    (alp_rpc_method_len(cfg->name) < 0 || !known_framing(cfg->framing) ||
-	     (fd >= 0 && cfg->node) || (cfg->flags & ~ALP_RPC_OPEN_PAUSED)))
-		st = ALP_ERR_INVAL;
-	if (st) {
-		if (fd >= 0)
-			close(fd);
-		rpc_set_error(st);
-		return NULL;
-	}
-	src = cfg->src_ept ? cfg->src_ept : alp_rpc_default_src(cfg->name);
-	dst = cfg->dst_ept ? cfg->dst_ept : src + 1;
+	config_addrs(cfg, &src, &dst);
 	tmo = cfg->open_timeout_ms ? cfg->open_timeout_ms : RPC_DEFAULT_OPEN_TIMEOUT_MS;
 	ch = calloc(1, sizeof(*ch));
 	if (!ch) {
-		if (fd >= 0)
-			close(fd);
+		rpc_transport_free(tp);
 		rpc_set_error(ALP_ERR_NOMEM);
 		return NULL;
 	}
+	ch->tp = tp;
 	pthread_mutex_init(&ch->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -775,9 +782,7 @@ static alp_rpc_channel_t *open_common(const alp_rpc_config_t *ucfg, size_t size,
 	ch->ep_fd = epoll_create1(EPOLL_CLOEXEC);
 	rc = ch->wake_fd < 0 || ch->kick_fd < 0 || ch->ep_fd < 0 ? -errno :
 	     epoll_ctl(ch->ep_fd, EPOLL_CTL_ADD, ch->wake_fd,
-		       &(struct epoll_event){ .events = EPOLLIN, .data.u32 = EV_WAKE }) ? -errno :
-	     fd >= 0 ? rpc_transport_fd_new(&ch->tp, fd) :
-	     make_transport(cfg, src, dst, &ch->tp);
+		       &(struct epoll_event){ .events = EPOLLIN, .data.u32 = EV_WAKE }) ? -errno : 0;
 	if (rc == 0) {
 		ch->tp->cancel_fd = ch->kick_fd;	/* close stops blocked sends */
 		rc = wait_first_connect(ch, tmo);
@@ -787,15 +792,42 @@ static alp_rpc_channel_t *open_common(const alp_rpc_config_t *ucfg, size_t size,
 		ch->running = rc == 0;
 	}
 	if (rc) {
-		if (!ch->tp && fd >= 0)
-			close(fd);
 		rpc_channel_destroy(ch);
-		rpc_set_error(rc == -EINVAL ? ALP_ERR_INVAL :
-			      rc == -ETIMEDOUT ? ALP_ERR_NOT_READY : rpc_errno_status(rc));
+		rpc_set_error(open_status(rc));
 		return NULL;
 	}
 	rpc_set_error(ALP_OK);
 	return ch;
+}
+
+static alp_rpc_channel_t *open_common(const alp_rpc_config_t *ucfg, size_t size, int fd)
+{
+	alp_rpc_config_t copy, *cfg = &copy;
+	struct rpc_transport *tp;
+	uint32_t src, dst;
+	alp_status_t st;
+	int rc;
+
+	st = config_copy(cfg, ucfg, size);
+	if (st == ALP_OK &&
+	    (alp_rpc_method_len(cfg->name) < 0 || !known_framing(cfg->framing) ||
+	     (fd >= 0 && cfg->node) || (cfg->flags & ~ALP_RPC_OPEN_PAUSED)))
+		st = ALP_ERR_INVAL;
+	if (st) {
+		if (fd >= 0)
+			close(fd);
+		rpc_set_error(st);
+		return NULL;
+	}
+	config_addrs(cfg, &src, &dst);
+	rc = fd >= 0 ? rpc_transport_fd_new(&tp, fd) : make_transport(cfg, src, dst, &tp);
+	if (rc) {
+		if (fd >= 0)
+			close(fd);
+		rpc_set_error(open_status(rc));
+		return NULL;
+	}
+	return rpc_channel_open(cfg, tp);
 }
 
 RPC_EXPORT alp_rpc_channel_t *alp_rpc_open_sized(size_t cfg_size, const alp_rpc_config_t *cfg)

@@ -74,6 +74,8 @@ struct rpc_transport_ops {
 	void (*watch_drain)(struct rpc_transport *t);
 	/* Free everything. */
 	void (*destroy)(struct rpc_transport *t);
+	/* Read one message (optional; default rpc_transport_recv_msg). */
+	ssize_t (*recv)(struct rpc_transport *t, void *buf, size_t cap);
 };
 
 struct rpc_transport {
@@ -122,8 +124,14 @@ bool rpc_fd_is_socket(int fd);
 int rpc_transport_connect(struct rpc_transport *t);
 /* Write one message; waits while the fd is full, until cancel_fd is readable (-ECANCELED). */
 ssize_t rpc_transport_send(struct rpc_transport *t, const void *buf, size_t len);
-/* Returns the message's true length (may exceed cap: truncated), 0 on hang-up, -errno. */
+/*
+ * Read one message: its true length (may exceed cap: truncated), 0 on
+ * hang-up, -errno; -ENOBUFS: the transport dropped received messages
+ * (counted, the link stays up). Through ops->recv when the backend has one.
+ */
 ssize_t rpc_transport_recv(struct rpc_transport *t, void *buf, size_t cap);
+/* The plain read/recv behind rpc_transport_recv. */
+ssize_t rpc_transport_recv_msg(struct rpc_transport *t, void *buf, size_t cap);
 
 /* discovery.c (libudev) */
 struct rpc_udev_watch;
@@ -252,6 +260,10 @@ uint64_t rpc_now_ns(void);
 /* Absolute CLOCK_MONOTONIC deadline for a cond wait; false when forever. */
 bool rpc_deadline(struct timespec *ts, uint32_t timeout_ms);
 void rpc_channel_destroy(struct alp_rpc_channel *ch);
+/* Open a channel over tp (taken over, freed on failure); cfg already checked. */
+struct alp_rpc_channel *rpc_channel_open(const alp_rpc_config_t *cfg, struct rpc_transport *tp);
+/* The transport reported lost received messages (ENOBUFS). lock not held. */
+void rpc_channel_rx_lost(struct alp_rpc_channel *ch);
 /* lock held: the used slot for method, or NULL */
 struct rpc_slot *rpc_slot_find(struct rpc_slot *tab, size_t n, const char *method);
 /* Set (fn non-NULL) or clear a table entry; the public subscribe/serve body. */

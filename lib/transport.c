@@ -98,6 +98,11 @@ static ssize_t discard_oversize(struct rpc_transport *t)
 
 ssize_t rpc_transport_recv(struct rpc_transport *t, void *buf, size_t cap)
 {
+	return t->ops->recv ? t->ops->recv(t, buf, cap) : rpc_transport_recv_msg(t, buf, cap);
+}
+
+ssize_t rpc_transport_recv_msg(struct rpc_transport *t, void *buf, size_t cap)
+{
 	ssize_t n;
 
 	do {

@@ -43,6 +43,8 @@ typedef int32_t alp_status_t;
 #define ALP_ERR_NOMETHOD	(-9)	/* peer has no handler for the method */
 #define ALP_ERR_REMOTE		(-10)	/* peer handler reported failure */
 #define ALP_ERR_PROTO		(-11)	/* peer reported a bad packet, or sent one */
+/* librpc extension: no access to the node, node not writable, reserved or foreign address */
+#define ALP_ERR_PERM		(-12)
 
 /* Method names: [A-Za-z0-9_.-]+, at most 31 characters + NUL on the wire. */
 #define ALP_RPC_METHOD_MAX_LEN	32

@@ -124,6 +124,7 @@ typedef struct {
 	uint64_t link_down;		/* times the transport went away */
 	uint64_t link_up;		/* times it (re)connected, including open */
 	uint64_t replies_failed;	/* server replies that could not be written */
+	uint64_t rx_dropped;		/* times the transport said it dropped received messages */
 } alp_rpc_stats_t;
 
 /*
