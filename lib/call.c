@@ -6,8 +6,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <limits.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -295,53 +293,6 @@ static alp_status_t launch(alp_rpc_channel_t *ch, struct rpc_pending *p, const c
 	return st;
 }
 
-/* Milliseconds until the absolute CLOCK_MONOTONIC time ts (rounded up, >= 0). */
-static int ms_until(const struct timespec *ts)
-{
-	struct timespec now;
-	int64_t ns;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ns = (int64_t)(ts->tv_sec - now.tv_sec) * 1000000000 + (ts->tv_nsec - now.tv_nsec);
-	if (ns <= 0)
-		return 0;
-	return ns / 1000000 >= INT_MAX ? INT_MAX : (int)((ns + 999999) / 1000000);
-}
-
-/*
- * p holds the reader role: wait for one message on the transport (or close,
- * or the deadline) and hand it on. lock held on entry and on return, dropped
- * meanwhile. Returns true when the deadline passed.
- */
-static bool lead_once(struct alp_rpc_channel *ch, const struct timespec *ts, bool bounded)
-{
-	struct pollfd pfd[2] = { { .fd = ch->rd_fd, .events = POLLIN },
-				 { .fd = ch->kick_fd, .events = POLLIN } };
-	uint8_t buf[RPC_RX_BUF];
-	ssize_t n = -EAGAIN;
-	int rc, ms = bounded ? ms_until(ts) : -1;
-
-	pthread_mutex_unlock(&ch->lock);
-	rc = ms == 0 ? 0 : poll(pfd, 2, ms);
-	if (rc > 0 && !pfd[1].revents) {
-		if (pfd[0].revents & POLLIN)
-			n = rpc_transport_recv(ch->tp, buf, sizeof(buf));
-		else
-			n = -EPIPE;	/* POLLHUP, POLLERR, POLLNVAL */
-		if (n >= 0 && !(n == 0 && (pfd[0].revents & (POLLHUP | POLLERR))))
-			rpc_reader_got(ch, buf, (size_t)n);
-		if (n == -ENOBUFS) {	/* messages were lost; those still queued follow */
-			rpc_channel_rx_lost(ch);
-			n = -EAGAIN;
-		}
-	}
-	pthread_mutex_lock(&ch->lock);
-	if (rc > 0 && !pfd[1].revents && n != -EAGAIN && n != -EINTR &&
-	    (n < 0 || (n == 0 && (pfd[0].revents & (POLLHUP | POLLERR)))))
-		rpc_reader_hup(ch);
-	return rc == 0;
-}
-
 /*
  * Text framing matches replies by method only: one call at a time. Wait for
  * the turn until the caller's own deadline (ALP_ERR_TIMEOUT, nothing sent)
@@ -376,7 +327,6 @@ RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 	struct timespec ts;
 	bool bounded, text, turn;
 	alp_status_t st;
-	int rc = 0;
 
 	st = check_call_args(ch, method, req, req_len);
 	if (!st && ((resp && !resp_len) || (!resp && resp_len)))
@@ -404,32 +354,9 @@ RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 	if (st == ALP_OK)
 		st = launch(ch, &p, method, req, req_len);
 	pthread_mutex_lock(&ch->lock);
-	if (ch->lead_cool)
-		ch->lead_cool--;
+	rpc_reader_call_started(ch);
 	if (st == ALP_OK) {
-		/*
-		 * Wait for the reply, reading the transport ourselves while we
-		 * hold the reader role (channel.c), else blocked on p.cond until
-		 * the reader finishes p or hands us the role.
-		 */
-		for (;;) {
-			if (ch->reader == &p) {
-				/* queued: our reply waits behind frames for the poll thread */
-				if (p.done || p.queued || rc == ETIMEDOUT || !rpc_reader_lead_ok(ch))
-					rpc_reader_pass(ch);
-				else if (lead_once(ch, &ts, bounded))
-					rc = ETIMEDOUT;
-				continue;
-			}
-			if (p.done || rc == ETIMEDOUT)
-				break;
-			if (!p.queued && rpc_reader_take(ch, &p))
-				continue;
-			p.waiting = true;
-			rc = bounded ? pthread_cond_timedwait(&p.cond, &ch->lock, &ts) :
-				       pthread_cond_wait(&p.cond, &ch->lock);
-			p.waiting = false;
-		}
+		rpc_reader_wait(ch, &p, &ts, bounded);	/* reader.c */
 		if (!p.done)
 			unlink_pending(ch, &p);
 		st = p.done ? p.status : ALP_ERR_TIMEOUT;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Transport plumbing shared by every backend, and the plain-fd backend
- * (alp_rpc_open_fd: an already connected message fd, no reconnection).
+ * The transport layer: choosing the backend for a node spec, and the
+ * plumbing every backend shares (non-blocking message send/recv, connect,
+ * udev watching, allocation).
  * Copyright (c) 2026 The rpmsg-rpc authors
  */
 #define _GNU_SOURCE
@@ -9,12 +10,43 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
+
+/*
+ * cfg->node (docs/librpc.md, "Opening") picks the backend: NULL discovers by
+ * name (our driver when its module is loaded, else upstream rpmsg_char).
+ * -EINVAL for a node spec of no known form.
+ */
+int rpc_transport_new(struct rpc_transport **tp, const alp_rpc_config_t *cfg, uint32_t src,
+		      uint32_t dst)
+{
+	const char *n = cfg->node;
+	bool by_name = cfg->dst_ept == 0;
+
+	if (!n)
+		return rpc_transport_rpmsg_rpc_new(tp, NULL, cfg->name, src, dst, by_name) == 0 ? 0 :
+		       rpc_transport_rpmsg_char_new(tp, NULL, cfg->name, src, dst);
+	if (!strncmp(n, "unix:", 5))
+		return rpc_transport_unix_new(tp, n + 5, false);
+	if (!strncmp(n, "unix-listen:", 12))
+		return rpc_transport_unix_new(tp, n + 12, true);
+	/* Explicit backend prefixes, for nodes under unusual paths. */
+	if (!strncmp(n, "rpmsg_rpc:", 10))
+		return rpc_transport_rpmsg_rpc_new(tp, n + 10, cfg->name, src, dst, by_name);
+	if (!strncmp(n, "rpmsg_char:", 11))
+		return rpc_transport_rpmsg_char_new(tp, n + 11, cfg->name, src, dst);
+	if (!strncmp(n, "/dev/rpmsg_rpc", 14))
+		return rpc_transport_rpmsg_rpc_new(tp, n, cfg->name, src, dst, by_name);
+	if (!strncmp(n, "/dev/", 5))
+		return rpc_transport_rpmsg_char_new(tp, n, cfg->name, src, dst);
+	return -EINVAL;
+}
 
 /*
  * The fd is full (the peer does not read): wait until it takes more, until
@@ -135,43 +167,11 @@ bool rpc_fd_is_socket(int fd)
 	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
-/* The plain-fd backend keeps the fd it was given in priv until first connect. */
-static int fd_connect(struct rpc_transport *t)
-{
-	intptr_t fd = (intptr_t)t->priv;
-
-	if (fd < 0)
-		return -ENOTSUP;	/* no way back once the peer hung up */
-	t->fd = (int)fd;
-	t->priv = (void *)(intptr_t)-1;
-	return 0;
-}
-
 void rpc_transport_close_fd(struct rpc_transport *t)
 {
 	if (t->fd >= 0)
 		close(t->fd);
 	t->fd = -1;
-}
-
-static int no_watch_fd(struct rpc_transport *t)
-{
-	(void)t;
-	return -1;
-}
-
-static void no_watch_drain(struct rpc_transport *t)
-{
-	(void)t;
-}
-
-static void fd_destroy(struct rpc_transport *t)
-{
-	intptr_t fd = (intptr_t)t->priv;
-
-	if (fd >= 0)
-		close((int)fd);
-	t->priv = NULL;
 }
 
 void rpc_transport_set_ident(struct rpc_transport *t, const char *name, uint32_t src,
@@ -198,15 +198,6 @@ void rpc_transport_udev_drain(struct rpc_transport *t)
 	rpc_udev_watch_drain(t->udev);
 }
 
-static const struct rpc_transport_ops fd_ops = {
-	.name = "fd",
-	.connect = fd_connect,
-	.disconnect = rpc_transport_close_fd,
-	.watch_fd = no_watch_fd,
-	.watch_drain = no_watch_drain,
-	.destroy = fd_destroy,
-};
-
 struct rpc_transport *rpc_transport_alloc(const struct rpc_transport_ops *ops, size_t priv_size)
 {
 	struct rpc_transport *t = calloc(1, sizeof(*t));
@@ -225,42 +216,4 @@ struct rpc_transport *rpc_transport_alloc(const struct rpc_transport_ops *ops, s
 	t->cancel_fd = -1;
 	t->mtu = ALP_RPC_WIRE_MTU_DEFAULT;
 	return t;
-}
-
-/*
- * Only fds that keep message boundaries: a SOCK_SEQPACKET or SOCK_DGRAM
- * socket, or a character device (an rpmsg node). A regular file, a pipe or
- * a stream socket would run frames together.
- */
-static int check_message_fd(int fd)
-{
-	struct stat st;
-	int type = 0;
-	socklen_t len = sizeof(type);
-
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (S_ISCHR(st.st_mode))
-		return 0;
-	if (!S_ISSOCK(st.st_mode))
-		return -EINVAL;
-	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0)
-		return -errno;
-	return type == SOCK_SEQPACKET || type == SOCK_DGRAM ? 0 : -EINVAL;
-}
-
-int rpc_transport_fd_new(struct rpc_transport **out, int fd)
-{
-	struct rpc_transport *t;
-	int rc = check_message_fd(fd);
-
-	if (rc)
-		return rc;
-	t = rpc_transport_alloc(&fd_ops, 0);
-	if (!t)
-		return -ENOMEM;
-	t->priv = (void *)(intptr_t)fd;
-	t->is_socket = rpc_fd_is_socket(fd);
-	*out = t;
-	return 0;
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * lib/call.c: synchronous and asynchronous calls, id matching, statuses,
+ * lib/call.c and lib/reader.c: synchronous and asynchronous calls, id matching, statuses,
  * timeouts, duplicate/unknown replies, text-call serialisation, concurrency,
  * close and link loss while calls are blocked, calls from callbacks; a
  * calling thread that reads the transport itself (the reader role) while

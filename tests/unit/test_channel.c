@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * lib/channel.c: open/close, sends, subscriptions, bad input from the peer,
+ * lib/channel.c, poll.c, subscribe.c, send.c, stats.c: open/close, sends,
+ * subscriptions, bad input from the peer,
  * statistics, callbacks that unsubscribe or close.
  * Copyright (c) 2026 The rpmsg-rpc authors
  */

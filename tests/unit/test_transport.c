@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * lib/transport.c: message send/recv and the plain-fd backend.
+ * lib/transport.c, lib/transport_fd.c: message send/recv and the plain-fd backend.
  * Copyright (c) 2026 The rpmsg-rpc authors
  */
 #define _GNU_SOURCE

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Sends: one message per write, serialised by ch->tx_lock.
+ * Copyright (c) 2026 The rpmsg-rpc authors
+ */
+#include <errno.h>
+
+#include "internal.h"
+
+alp_status_t rpc_channel_write(struct alp_rpc_channel *ch, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	if (len > ch->tp->mtu)
+		return ALP_ERR_MSGSIZE;
+	pthread_mutex_lock(&ch->tx_lock);
+	n = ch->tp->fd < 0 ? -ENOTCONN : rpc_transport_send(ch->tp, buf, len);
+	pthread_mutex_unlock(&ch->tx_lock);
+	if (n < 0)
+		return rpc_errno_status((int)n);
+	if ((size_t)n != len)
+		return ALP_ERR_IO;
+	pthread_mutex_lock(&ch->lock);
+	ch->stats.tx_frames++;
+	ch->stats.tx_bytes += len;
+	pthread_mutex_unlock(&ch->lock);
+	return ALP_OK;
+}
+
+RPC_EXPORT alp_status_t alp_rpc_send(alp_rpc_channel_t *ch, const char *method,
+				     const void *payload, size_t len)
+{
+	uint8_t buf[RPC_RX_BUF];
+	long n;
+	alp_status_t st;
+
+	if (!ch || alp_rpc_method_len(method) < 0 || (!payload && len))
+		return rpc_set_error(ALP_ERR_INVAL);
+	if (ch->framing == ALP_RPC_FRAMING_RAW)
+		return rpc_set_error(ALP_ERR_NOSUPPORT);
+	if (ch->framing == ALP_RPC_FRAMING_CALL)
+		n = alp_rpc_frame_encode_call(buf, ch->tp->mtu, ALP_RPC_KIND_ONEWAY, 0, 0,
+					      method, payload, len);
+	else
+		n = alp_rpc_frame_encode_text(buf, ch->tp->mtu, method, payload, len);
+	if (n < 0)
+		return rpc_set_error(n == ALP_RPC_WIRE_ENOSPC ? ALP_ERR_MSGSIZE : ALP_ERR_INVAL);
+	if (rpc_channel_enter(ch))
+		return rpc_set_error(ALP_ERR_NOT_READY);
+	st = rpc_channel_write(ch, buf, (size_t)n);
+	rpc_channel_leave(ch);
+	return rpc_set_error(st);
+}
+
+RPC_EXPORT alp_status_t alp_rpc_send_raw(alp_rpc_channel_t *ch, const void *msg, size_t len)
+{
+	alp_status_t st;
+
+	if (!ch || !msg || !len)
+		return rpc_set_error(ALP_ERR_INVAL);
+	if (len > ch->tp->mtu)
+		return rpc_set_error(ALP_ERR_MSGSIZE);
+	if (rpc_channel_enter(ch))
+		return rpc_set_error(ALP_ERR_NOT_READY);
+	st = rpc_channel_write(ch, msg, len);
+	rpc_channel_leave(ch);
+	return rpc_set_error(st);
+}
