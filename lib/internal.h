@@ -52,6 +52,19 @@
 /* epoll tags of the poll thread's fds (poll.c; reader.c arms the transport's) */
 enum rpc_ev { RPC_EV_WAKE, RPC_EV_TRANSPORT, RPC_EV_WATCH };
 
+/* codec.c, not part of the codec API: encode a method already validated (mlen = its length) */
+long rpc_codec_encode_text_known(void *buf, size_t cap, const char *method, size_t mlen,
+				 const void *payload, size_t len);
+long rpc_codec_encode_call_known(void *buf, size_t cap, uint8_t kind, uint8_t status,
+				 uint32_t request_id, const char *method, size_t mlen,
+				 const void *payload, size_t len);
+/*
+ * Encode a frame of ch's framing for a method of mlen characters (validated
+ * once by the caller): call framing kind/id, text framing "<method>\0<body>".
+ */
+long rpc_encode(struct alp_rpc_channel *ch, void *buf, uint8_t kind, uint8_t status, uint32_t id,
+		const char *method, size_t mlen, const void *payload, size_t len);
+
 /* error.c */
 alp_status_t rpc_set_error(alp_status_t st);
 alp_status_t rpc_errno_status(int err);
@@ -213,6 +226,19 @@ struct rpc_pending {
 };
 
 /*
+ * The counters of alp_rpc_stats_t (all uint64_t), as relaxed atomics: any
+ * thread counts without taking a lock; stats.c copies them one by one.
+ */
+#define RPC_NSTATS (sizeof(alp_rpc_stats_t) / sizeof(uint64_t))
+_Static_assert(sizeof(alp_rpc_stats_t) % sizeof(uint64_t) == 0, "stats are uint64_t only");
+struct rpc_stats {
+	_Atomic uint64_t v[RPC_NSTATS];
+};
+#define RPC_STAT_ADD(ch, field, n) \
+	atomic_fetch_add_explicit(&(ch)->stats.v[offsetof(alp_rpc_stats_t, field) / sizeof(uint64_t)], \
+				  (uint64_t)(n), memory_order_relaxed)
+
+/*
  * Who reads the transport (reader.c; docs/librpc.md, "Who reads"). Exactly
  * one of: nobody right now (the poll thread's epoll set reports the fd),
  * the poll thread (reading now), or a synchronous caller, which then polls
@@ -231,9 +257,10 @@ struct rpc_reader {
 
 /*
  * Locking: ch->lock protects every field in the first block (the channel's
- * state, tables, pending calls, stats, the reader role and its queue), and
- * is never held while a user callback runs. ch->tx_lock serialises writes
- * to the transport and the fd changes of connect/disconnect. The last block
+ * state, tables, pending calls, the reader role and its queue), and
+ * is never held while a user callback runs. The counters are atomics.
+ * ch->tx_lock serialises writes to the transport and the fd changes of
+ * connect/disconnect. The last block
  * is set once by open and only read afterwards, or belongs to the poll
  * thread alone, as marked. Order: tx_lock is never taken with lock held.
  */
@@ -256,9 +283,9 @@ struct alp_rpc_channel {
 	const void *dispatching;	/* table entry whose callback runs now (poll.c) */
 	/* call.c */
 	struct rpc_pending *pending;
+	unsigned int async_n;		/* async calls in pending (the poll thread expires them) */
 	uint32_t next_id;
 	bool text_busy;			/* text framing: a call is in flight (one at a time) */
-	alp_rpc_stats_t stats;
 	/* reader.c: the reader role */
 	struct rpc_reader reader;
 	int rd_fd;			/* connected transport fd, -1 when down */
@@ -270,6 +297,9 @@ struct alp_rpc_channel {
 	struct rpc_rxmsg *rxq, **rxq_tail;
 	unsigned int rxq_len;		/* queued or being dispatched */
 	unsigned int lead_cool;		/* calls left before callers read again */
+
+	/* ---- atomic: counted from any thread without a lock ---- */
+	struct rpc_stats stats;
 
 	/* ---- under tx_lock ---- */
 	pthread_mutex_t tx_lock;
@@ -337,10 +367,11 @@ void rpc_reader_link_down(struct alp_rpc_channel *ch);
 bool rpc_reader_poll_prepare(struct alp_rpc_channel *ch, unsigned int *gen, bool *unarmed);
 /* Poll thread: take the role to read after epoll said readable (lock not held). */
 bool rpc_reader_poll_take(struct alp_rpc_channel *ch, unsigned int gen);
-/* Poll thread: give the role up (lock not held). */
+/* Poll thread: give the role up (lock held). */
 void rpc_reader_poll_pass(struct alp_rpc_channel *ch);
-/* Poll thread: dispatch the frames callers queued, in order (lock not held). */
-void rpc_reader_drain(struct alp_rpc_channel *ch);
+/* Poll thread: take the frames callers queued (lock held); dispatch them in order (not held). */
+struct rpc_rxmsg *rpc_reader_detach(struct alp_rpc_channel *ch);
+void rpc_reader_dispatch(struct alp_rpc_channel *ch, struct rpc_rxmsg *m);
 
 /* call.c: the pending-call table; lock held unless noted */
 uint32_t rpc_call_next_id(struct alp_rpc_channel *ch);

@@ -25,13 +25,6 @@ bool rpc_on_poll_thread(struct alp_rpc_channel *ch)
 
 /* ---- dispatch ------------------------------------------------------------ */
 
-static void count(struct alp_rpc_channel *ch, uint64_t *ctr)
-{
-	pthread_mutex_lock(&ch->lock);
-	(*ctr)++;
-	pthread_mutex_unlock(&ch->lock);
-}
-
 void rpc_dispatch_end(struct alp_rpc_channel *ch)
 {
 	pthread_mutex_lock(&ch->lock);
@@ -51,7 +44,7 @@ static void deliver_raw(struct alp_rpc_channel *ch, const void *msg, size_t len)
 	if (cb)
 		ch->dispatching = &ch->raw_hook;
 	else
-		ch->stats.rx_unhandled++;
+		RPC_STAT_ADD(ch, rx_unhandled, 1);
 	pthread_mutex_unlock(&ch->lock);
 	if (cb) {
 		cb(msg, len, user);
@@ -77,7 +70,7 @@ static void deliver_oneway(struct alp_rpc_channel *ch, const struct alp_rpc_fram
 		user = ch->msg_hook.user;
 		ch->dispatching = &ch->msg_hook;
 	} else {
-		ch->stats.rx_unhandled++;
+		RPC_STAT_ADD(ch, rx_unhandled, 1);
 	}
 	pthread_mutex_unlock(&ch->lock);
 	if (cb)
@@ -93,12 +86,10 @@ static void dispatch(struct alp_rpc_channel *ch, const uint8_t *msg, size_t len)
 {
 	struct alp_rpc_frame f;
 
-	pthread_mutex_lock(&ch->lock);
-	ch->stats.rx_frames++;
-	ch->stats.rx_bytes += len;
-	pthread_mutex_unlock(&ch->lock);
+	RPC_STAT_ADD(ch, rx_frames, 1);
+	RPC_STAT_ADD(ch, rx_bytes, len);
 	if (len > ch->tp->mtu) {
-		count(ch, &ch->stats.rx_oversize);
+		RPC_STAT_ADD(ch, rx_oversize, 1);
 		return;
 	}
 	if (ch->framing == ALP_RPC_FRAMING_RAW) {
@@ -106,7 +97,7 @@ static void dispatch(struct alp_rpc_channel *ch, const uint8_t *msg, size_t len)
 		return;
 	}
 	if (alp_rpc_frame_decode(msg, len, &f)) {
-		count(ch, &ch->stats.rx_malformed);
+		RPC_STAT_ADD(ch, rx_malformed, 1);
 		return;
 	}
 	switch (f.kind) {
@@ -131,16 +122,14 @@ void rpc_rx_message(struct alp_rpc_channel *ch, const uint8_t *buf, size_t n)
 {
 	if (n == 0) {
 		/* An empty seqpacket message, not a hang-up (no POLLHUP). */
-		count(ch, &ch->stats.rx_frames);
-		count(ch, &ch->stats.rx_malformed);
+		RPC_STAT_ADD(ch, rx_frames, 1);
+		RPC_STAT_ADD(ch, rx_malformed, 1);
 		return;
 	}
 	if (n > RPC_RX_BUF) {
-		pthread_mutex_lock(&ch->lock);
-		ch->stats.rx_frames++;
-		ch->stats.rx_bytes += n;	/* at its true length, like every other */
-		ch->stats.rx_oversize++;
-		pthread_mutex_unlock(&ch->lock);
+		RPC_STAT_ADD(ch, rx_frames, 1);
+		RPC_STAT_ADD(ch, rx_bytes, n);	/* at its true length, like every other */
+		RPC_STAT_ADD(ch, rx_oversize, 1);
 		return;
 	}
 	dispatch(ch, buf, n);
@@ -148,7 +137,7 @@ void rpc_rx_message(struct alp_rpc_channel *ch, const uint8_t *buf, size_t n)
 
 void rpc_channel_rx_lost(struct alp_rpc_channel *ch)
 {
-	count(ch, &ch->stats.rx_dropped);
+	RPC_STAT_ADD(ch, rx_dropped, 1);
 }
 
 /* ---- link state (poll thread, and open) --------------------------------- */
@@ -162,7 +151,7 @@ static void link_up(struct alp_rpc_channel *ch)
 		ch->src = ch->tp->bound_src;
 		ch->dst = ch->tp->bound_dst;
 	}
-	ch->stats.link_up++;
+	RPC_STAT_ADD(ch, link_up, 1);
 	pthread_cond_broadcast(&ch->cond);
 	pthread_mutex_unlock(&ch->lock);
 }
@@ -191,7 +180,7 @@ static void link_down(struct alp_rpc_channel *ch)
 	pthread_mutex_unlock(&ch->tx_lock);
 	pthread_mutex_lock(&ch->lock);
 	ch->connected = false;
-	ch->stats.link_down++;
+	RPC_STAT_ADD(ch, link_down, 1);
 	pthread_cond_broadcast(&ch->cond);
 	pthread_mutex_unlock(&ch->lock);
 	rpc_call_fail_all(ch, ALP_ERR_NOT_READY);
@@ -237,7 +226,7 @@ static void *poll_thread(void *arg)
 	struct alp_rpc_channel *ch = arg;
 	uint8_t *buf = ch->rx;
 	int wcur = -1;
-	bool self;
+	bool self, holding = false;	/* the poll thread holds the reader role */
 
 	poll_self = ch;
 	for (;;) {
@@ -246,19 +235,34 @@ static void *poll_thread(void *arg)
 		uint32_t tev = 0, wev = 0;
 		int timeout = -1, tfd, wfd, retry, n;
 		unsigned int gen;
-		bool closing, hup, unarmed;
+		struct rpc_rxmsg *queued;
+		bool closing, hup, unarmed, expire;
 
-		rpc_reader_drain(ch);
-		next = rpc_call_expire(ch);
+		/*
+		 * One lock round per turn: give up the reader role taken last
+		 * turn, then queued frames first, then the rest.
+		 */
 		pthread_mutex_lock(&ch->lock);
-		closing = ch->closing;
-		hup = rpc_reader_poll_prepare(ch, &gen, &unarmed);
+		if (holding)
+			rpc_reader_poll_pass(ch);
+		holding = false;
+		queued = rpc_reader_detach(ch);
+		if (!queued) {
+			closing = ch->closing;
+			hup = rpc_reader_poll_prepare(ch, &gen, &unarmed);
+			expire = ch->async_n > 0;
+		}
 		pthread_mutex_unlock(&ch->lock);
+		if (queued) {
+			rpc_reader_dispatch(ch, queued);
+			continue;
+		}
+		next = expire ? rpc_call_expire(ch) : 0;
 		if (closing)
 			break;
 		if (hup) {	/* a reading caller saw the link drop */
 			link_down(ch);
-			rpc_reader_poll_pass(ch);
+			holding = true;
 			continue;
 		}
 		tfd = ch->tp->fd;
@@ -297,7 +301,7 @@ static void *poll_thread(void *arg)
 				read_one(ch, buf, tev);
 			else
 				link_down(ch);
-			rpc_reader_poll_pass(ch);
+			holding = true;	/* passed at the top of the next turn */
 		} else if (wfd >= 0 && wev) {
 			ch->tp->ops->watch_drain(ch->tp);
 			rpc_link_try_connect(ch);

@@ -124,9 +124,9 @@ static void rxq_push(struct alp_rpc_channel *ch, const uint8_t *msg, size_t n)
 	/* Not just replies: the caller hands reading back (RPC_LEAD_COOLDOWN). */
 	ch->lead_cool = RPC_LEAD_COOLDOWN;
 	if (!m) {
-		ch->stats.rx_frames++;
-		ch->stats.rx_bytes += n;
-		ch->stats.rx_unhandled++;
+		RPC_STAT_ADD(ch, rx_frames, 1);
+		RPC_STAT_ADD(ch, rx_bytes, n);
+		RPC_STAT_ADD(ch, rx_unhandled, 1);
 		pthread_mutex_unlock(&ch->lock);
 		return;
 	}
@@ -144,61 +144,60 @@ static void rxq_push(struct alp_rpc_channel *ch, const uint8_t *msg, size_t n)
 
 /*
  * A reading caller got this message (true length n): finish the synchronous
- * call it answers, or queue it for the poll thread. lock not held.
+ * call it answers (true), or leave it to be queued for the poll thread
+ * (false). lock held; the frame was decoded without it.
  */
-static void caller_got(struct alp_rpc_channel *ch, const uint8_t *msg, size_t n)
+static bool caller_got(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f, size_t n)
 {
-	struct alp_rpc_frame f;
-	bool done = false;
+	struct rpc_pending *me = ch->reader.call;	/* our caller's call */
 
-	if (n > 0 && n <= RPC_RX_BUF && n <= ch->tp->mtu && ch->framing != ALP_RPC_FRAMING_RAW &&
-	    alp_rpc_frame_decode(msg, n, &f) == 0 &&
-	    (f.kind == ALP_RPC_KIND_REPLY || f.kind == ALP_RPC_KIND_ERROR ||
-	     f.framing == ALP_RPC_WIRE_TEXT)) {
-		struct rpc_pending *me;
-
-		pthread_mutex_lock(&ch->lock);
-		me = ch->reader.call;	/* our caller's call */
-		done = ch->rxq_len == 0 && rpc_call_sync_match(ch, &f);
-		if (done) {
-			ch->stats.rx_frames++;
-			ch->stats.rx_bytes += n;
-		} else if (rpc_call_answers(me, &f)) {
-			/* The poll thread will finish it: the caller stops reading. */
-			me->queued = true;
-		}
-		pthread_mutex_unlock(&ch->lock);
+	if (ch->rxq_len == 0 && rpc_call_sync_match(ch, f)) {
+		RPC_STAT_ADD(ch, rx_frames, 1);
+		RPC_STAT_ADD(ch, rx_bytes, n);
+		return true;
 	}
-	if (!done)
-		rxq_push(ch, msg, n);
+	if (rpc_call_answers(me, f))
+		me->queued = true;	/* the poll thread will finish it: the caller stops reading */
+	return false;
 }
 
-/* Dispatch the frames reading callers queued, in order (poll thread, lock not held). */
-void rpc_reader_drain(struct alp_rpc_channel *ch)
+/* Could msg be a reply a reading caller completes itself? Decodes it into *f. */
+static bool maybe_reply(struct alp_rpc_channel *ch, const uint8_t *msg, size_t n,
+			struct alp_rpc_frame *f)
 {
-	for (;;) {
-		struct rpc_rxmsg *m, *next;
-		bool closing;
+	return n > 0 && n <= RPC_RX_BUF && n <= ch->tp->mtu && ch->framing != ALP_RPC_FRAMING_RAW &&
+	       alp_rpc_frame_decode(msg, n, f) == 0 &&
+	       (f->kind == ALP_RPC_KIND_REPLY || f->kind == ALP_RPC_KIND_ERROR ||
+		f->framing == ALP_RPC_WIRE_TEXT);
+}
 
+/* The frames reading callers queued, taken off the queue (poll thread, lock held). */
+struct rpc_rxmsg *rpc_reader_detach(struct alp_rpc_channel *ch)
+{
+	struct rpc_rxmsg *m = ch->rxq;
+
+	ch->rxq = NULL;
+	ch->rxq_tail = &ch->rxq;
+	return m;
+}
+
+/* Dispatch what rpc_reader_detach took, in order (poll thread, lock not held). */
+void rpc_reader_dispatch(struct alp_rpc_channel *ch, struct rpc_rxmsg *m)
+{
+	struct rpc_rxmsg *next;
+	bool closing;
+
+	for (; m; m = next) {
+		next = m->next;
 		pthread_mutex_lock(&ch->lock);
-		m = ch->rxq;
-		ch->rxq = NULL;
-		ch->rxq_tail = &ch->rxq;
+		closing = ch->closing;
 		pthread_mutex_unlock(&ch->lock);
-		if (!m)
-			return;
-		for (; m; m = next) {
-			next = m->next;
-			pthread_mutex_lock(&ch->lock);
-			closing = ch->closing;
-			pthread_mutex_unlock(&ch->lock);
-			if (!closing)	/* after close nothing is delivered */
-				rpc_rx_message(ch, m->data, m->len);
-			free(m);
-			pthread_mutex_lock(&ch->lock);
-			ch->rxq_len--;
-			pthread_mutex_unlock(&ch->lock);
-		}
+		if (!closing)	/* after close nothing is delivered */
+			rpc_rx_message(ch, m->data, m->len);
+		free(m);
+		pthread_mutex_lock(&ch->lock);
+		ch->rxq_len--;
+		pthread_mutex_unlock(&ch->lock);
 	}
 }
 
@@ -219,25 +218,26 @@ bool rpc_reader_poll_take(struct alp_rpc_channel *ch, unsigned int gen)
 	return ok;
 }
 
-/* The poll thread is done reading (lock not held). */
 void rpc_reader_poll_pass(struct alp_rpc_channel *ch)
 {
-	pthread_mutex_lock(&ch->lock);
 	pass(ch);
-	pthread_mutex_unlock(&ch->lock);
 }
 
 /*
  * p holds the reader role: wait for one message on the transport (or close,
  * or the deadline) and hand it on. lock held on entry and on return, dropped
- * meanwhile. Returns true when the deadline passed.
+ * meanwhile (one lock round per message in the common case: matching the
+ * reply happens in the round that re-takes it). Returns true when the
+ * deadline passed.
  */
 static bool lead_once(struct alp_rpc_channel *ch, const struct timespec *ts, bool bounded)
 {
 	struct pollfd pfd[2] = { { .fd = ch->rd_fd, .events = POLLIN },
 				 { .fd = ch->kick_fd, .events = POLLIN } };
 	uint8_t buf[RPC_RX_BUF];
+	struct alp_rpc_frame f;
 	ssize_t n = -EAGAIN;
+	bool got = false, reply = false, eof;
 	int rc, ms = bounded ? rpc_ms_until(ts) : -1;
 
 	pthread_mutex_unlock(&ch->lock);
@@ -247,16 +247,23 @@ static bool lead_once(struct alp_rpc_channel *ch, const struct timespec *ts, boo
 			n = rpc_transport_recv(ch->tp, buf, sizeof(buf));
 		else
 			n = -EPIPE;	/* POLLHUP, POLLERR, POLLNVAL */
-		if (n >= 0 && !(n == 0 && (pfd[0].revents & (POLLHUP | POLLERR))))
-			caller_got(ch, buf, (size_t)n);
 		if (n == -ENOBUFS) {	/* messages were lost; those still queued follow */
 			rpc_channel_rx_lost(ch);
 			n = -EAGAIN;
 		}
 	}
+	eof = n == 0 && (pfd[0].revents & (POLLHUP | POLLERR));
+	if (rc > 0 && !pfd[1].revents && n >= 0 && !eof) {
+		got = true;
+		reply = maybe_reply(ch, buf, (size_t)n, &f);
+	}
 	pthread_mutex_lock(&ch->lock);
-	if (rc > 0 && !pfd[1].revents && n != -EAGAIN && n != -EINTR &&
-	    (n < 0 || (n == 0 && (pfd[0].revents & (POLLHUP | POLLERR)))))
+	if (got && !(reply && caller_got(ch, &f, (size_t)n))) {
+		pthread_mutex_unlock(&ch->lock);
+		rxq_push(ch, buf, (size_t)n);
+		pthread_mutex_lock(&ch->lock);
+	}
+	if (rc > 0 && !pfd[1].revents && n != -EAGAIN && n != -EINTR && (n < 0 || eof))
 		caller_hup(ch);
 	return rc == 0;
 }

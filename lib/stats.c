@@ -9,13 +9,17 @@
 
 RPC_EXPORT alp_status_t alp_rpc_get_stats(alp_rpc_channel_t *ch, alp_rpc_stats_t *out, size_t size)
 {
+	alp_rpc_stats_t now;
+	uint64_t *v = (uint64_t *)&now;
+
 	if (!ch || !out || !size)
 		return rpc_set_error(ALP_ERR_INVAL);
 	if (size > sizeof(*out))
 		size = sizeof(*out);
-	pthread_mutex_lock(&ch->lock);
-	memcpy(out, &ch->stats, size);
-	pthread_mutex_unlock(&ch->lock);
+	/* each counter exactly, one after the other (no snapshot across counters) */
+	for (size_t i = 0; i < RPC_NSTATS; i++)
+		v[i] = atomic_load_explicit(&ch->stats.v[i], memory_order_relaxed);
+	memcpy(out, &now, size);
 	return rpc_set_error(ALP_OK);
 }
 
