@@ -1090,6 +1090,8 @@ static int rpc_ept_create_errno(struct rpc_ctrl *ctrl,
 	probe = rpmsg_create_ept(ctrl->anchor, rpc_probe_rx, NULL, any);
 	if (!probe)
 		return -ENOMEM;
+	/* destroyed under ctrl->lock, like ours: the same lockdep class */
+	lockdep_set_class(&probe->cb_lock, &rpc_cb_lock_key);
 	rpmsg_destroy_ept(probe);
 	return -EADDRINUSE;
 }
