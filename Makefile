@@ -53,6 +53,7 @@ test: deps
 	$(MAKE) test-vm-6.12
 	$(MAKE) check-kernel
 	$(MAKE) check-cross
+	$(MAKE) check-deb
 
 test-host:
 	$(MAKE) -C tests/unit test
