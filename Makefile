@@ -54,6 +54,7 @@ test: deps
 	$(MAKE) check-kernel
 	$(MAKE) check-cross
 	$(MAKE) check-deb
+	$(MAKE) check-yocto
 
 test-host:
 	$(MAKE) -C tests/unit test
