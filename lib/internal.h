@@ -214,7 +214,7 @@ struct rpc_pending {
 	bool queued;			/* sync: its reply is queued for the poll thread */
 	alp_status_t status;
 	/* sync */
-	pthread_cond_t cond;
+	pthread_cond_t *cond;		/* the calling thread's own (call.c) */
 	void *resp;
 	size_t cap;
 	size_t len;
@@ -351,9 +351,24 @@ alp_status_t rpc_slot_set(struct alp_rpc_channel *ch, struct rpc_slot *tab, size
 			  const char *method, const union rpc_fn *fn, void *user);
 
 /* reader.c: the reader role; lock held unless noted */
-/* A synchronous caller waits for p's reply, reading when it may (until the deadline). */
+/*
+ * A synchronous caller waits for p's reply, reading when it may, until the
+ * deadline (timed_out: it already passed).
+ */
 void rpc_reader_wait(struct alp_rpc_channel *ch, struct rpc_pending *p,
-		     const struct timespec *ts, bool bounded);
+		     const struct timespec *ts, bool bounded, bool timed_out);
+/*
+ * p becomes the reader if the role is free and callers may read: a call
+ * takes it before it writes its request, so that nothing else reads the
+ * reply meanwhile. rpc_reader_release gives it back if p holds it.
+ */
+bool rpc_reader_take(struct alp_rpc_channel *ch, struct rpc_pending *p);
+void rpc_reader_release(struct alp_rpc_channel *ch, struct rpc_pending *p);
+/*
+ * The caller holding the role waits for one message and hands it on; lock
+ * not held on entry, held on return. true: the deadline passed.
+ */
+bool rpc_reader_recv(struct alp_rpc_channel *ch, const struct timespec *ts, bool bounded);
 /* A synchronous call starts: one call less before callers read again. */
 void rpc_reader_call_started(struct alp_rpc_channel *ch);
 /* The transport connected (tp->fd valid) / is being disconnected (poll thread holds the role). */
