@@ -35,6 +35,8 @@
 #define RPC_CONFIG_SIZE_1_0 (offsetof(alp_rpc_config_t, flags) + sizeof(uint32_t))
 /* A send to a full node gives up after this long (both drivers' default tx timeout). */
 #define RPC_NODE_TX_TIMEOUT_MS 15000u
+/* ... and tries again at least this often (not every driver reports POLLOUT). */
+#define RPC_NODE_TX_RETRY_MS 10
 /*
  * Frames a calling thread may have read for the poll thread and not yet seen
  * dispatched; at this many, callers stop reading and leave it to the poll
