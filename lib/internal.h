@@ -290,7 +290,7 @@ struct alp_rpc_channel {
 	bool text_busy;			/* text framing: a call is in flight (one at a time) */
 	/* reader.c: the reader role */
 	struct rpc_reader reader;
-	int rd_fd;			/* connected transport fd, -1 when down */
+	int rd_fd;			/* transport fd, -1 when down (stable while a caller reads) */
 	bool rd_added;			/* rd_fd is registered in ep_fd */
 	bool rd_armed;			/* ... and reported when readable (no caller reads) */
 	bool rd_hup;			/* a reading caller saw the link drop */
