@@ -94,7 +94,7 @@ static void finish_sync(struct rpc_pending *p, alp_status_t st, const void *data
 		}
 	}
 	p->done = true;
-	pthread_cond_signal(&p->cond);
+	pthread_cond_signal(p->cond);
 }
 
 static void finish_async(struct alp_rpc_channel *ch, struct rpc_pending *p, alp_status_t st,
@@ -271,7 +271,8 @@ static bool enter_locked(struct alp_rpc_channel *ch, bool *entered)
  * *entered: the caller is counted in ch->users (set here if it was not).
  */
 static alp_status_t launch(alp_rpc_channel_t *ch, struct rpc_pending *p, const char *method,
-			   size_t mlen, const void *req, size_t req_len, bool *entered)
+			   size_t mlen, const void *req, size_t req_len, bool *entered,
+			   bool *reading)
 {
 	uint8_t buf[RPC_RX_BUF];
 	alp_status_t st = ALP_OK;
@@ -279,15 +280,19 @@ static alp_status_t launch(alp_rpc_channel_t *ch, struct rpc_pending *p, const c
 	long n;
 
 	pthread_mutex_lock(&ch->lock);
-	if (!enter_locked(ch, entered) || ch->closing || !ch->connected || !ch->running) {
+	if (enter_locked(ch, entered) && !async)
+		rpc_reader_call_started(ch);
+	if (!*entered || ch->closing || !ch->connected || !ch->running) {
 		st = ALP_ERR_NOT_READY;
 	} else {
 		if (ch->framing == ALP_RPC_FRAMING_CALL)
 			p->id = rpc_call_next_id(ch);
 		p->next = ch->pending;
 		ch->pending = p;
-		if (p->async)
+		if (async)
 			ch->async_n++;
+		else	/* read the reply ourselves if we may (reader.c) */
+			*reading = rpc_reader_take(ch, p);
 	}
 	pthread_mutex_unlock(&ch->lock);
 	if (st)
@@ -303,9 +308,35 @@ static alp_status_t launch(alp_rpc_channel_t *ch, struct rpc_pending *p, const c
 		 */
 		if (!unlink_pending(ch, p))
 			st = async ? ALP_OK : p->status;
+		if (*reading)
+			rpc_reader_release(ch, p);
+		*reading = false;
 		pthread_mutex_unlock(&ch->lock);
 	}
 	return st;
+}
+
+/*
+ * The condition variable a thread's synchronous calls wait on: made once
+ * per thread (a thread has one synchronous call at a time), not per call.
+ * A wake-up meant for an earlier call is spurious to a later one, which
+ * rechecks its state. Never destroyed: a Linux condvar holds no resources.
+ */
+static pthread_cond_t *thread_cond(void)
+{
+	static _Thread_local pthread_cond_t cond;
+	static _Thread_local bool ready;
+
+	if (!ready) {
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&cond, &ca);
+		pthread_condattr_destroy(&ca);
+		ready = true;
+	}
+	return &cond;
 }
 
 /*
@@ -343,9 +374,8 @@ RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 				     void *resp, size_t *resp_len, uint32_t timeout_ms)
 {
 	struct rpc_pending p = { 0 };
-	pthread_condattr_t ca;
 	struct timespec ts;
-	bool bounded, text, turn, entered = false;
+	bool bounded, text, turn, entered = false, reading = false, late = false;
 	alp_status_t st;
 	size_t mlen = 0;
 
@@ -360,24 +390,24 @@ RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 		return rpc_set_error(st);
 	}
 	text = ch->framing == ALP_RPC_FRAMING_TEXT;
-	rpc_strlcpy(p.method, method, sizeof(p.method));
+	if (text)	/* the match key; call framing matches by id */
+		rpc_strlcpy(p.method, method, sizeof(p.method));
 	p.resp = resp;
 	p.cap = resp_len ? *resp_len : 0;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&p.cond, &ca);
-	pthread_condattr_destroy(&ca);
+	p.cond = thread_cond();
 	bounded = rpc_deadline(&ts, timeout_ms);
 	/* Entering the channel (ch->users) rides on the first lock round. */
 	st = text ? text_turn(ch, &ts, bounded, &entered) : ALP_OK;
 	turn = text && st == ALP_OK;
 	if (st == ALP_OK)
-		st = launch(ch, &p, method, mlen, req, req_len, &entered);
+		st = launch(ch, &p, method, mlen, req, req_len, &entered, &reading);
 	if (entered) {
-		pthread_mutex_lock(&ch->lock);
-		rpc_reader_call_started(ch);
+		if (reading)	/* holding the role: straight to the transport */
+			late = rpc_reader_recv(ch, &ts, bounded);
+		else
+			pthread_mutex_lock(&ch->lock);
 		if (st == ALP_OK) {
-			rpc_reader_wait(ch, &p, &ts, bounded);	/* reader.c */
+			rpc_reader_wait(ch, &p, &ts, bounded, late);	/* reader.c */
 			if (!p.done)
 				unlink_pending(ch, &p);
 			st = p.done ? p.status : ALP_ERR_TIMEOUT;
@@ -391,7 +421,6 @@ RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 			pthread_cond_broadcast(&ch->cond);
 		pthread_mutex_unlock(&ch->lock);
 	}
-	pthread_cond_destroy(&p.cond);
 	if (resp_len)
 		*resp_len = p.done && (st == ALP_OK || st == ALP_ERR_MSGSIZE || p.detail) ? p.len : 0;
 	return rpc_set_error(st);
@@ -425,7 +454,7 @@ RPC_EXPORT alp_status_t alp_rpc_call_async(alp_rpc_channel_t *ch, const char *me
 		free(p);
 		return rpc_set_error(ALP_ERR_NOT_READY);
 	}
-	st = launch(ch, p, method, mlen, req, req_len, &(bool){ true });
+	st = launch(ch, p, method, mlen, req, req_len, &(bool){ true }, &(bool){ false });
 	if (st)
 		free(p);
 	else if (!rpc_on_poll_thread(ch))

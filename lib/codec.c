@@ -17,22 +17,30 @@
 #define CALL_OFF_MLEN	3
 #define CALL_OFF_ID	4
 
+/*
+ * [A-Za-z0-9_.-] as a bitmap of the 128 ASCII codes (one test per byte on
+ * the call path instead of six comparisons): bits 45 '-', 46 '.', 48-57
+ * '0'-'9' of the first word; 65-90 'A'-'Z', 95 '_', 97-122 'a'-'z' of the
+ * second.
+ */
+static const uint64_t method_chars[2] = {
+	(1ull << 45) | (1ull << 46) | (0x3FFull << 48),
+	(0x3FFFFFFull << 1) | (1ull << 31) | (0x3FFFFFFull << 33),
+};
+
 static bool method_char(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+	return c < 128 && (method_chars[c >> 6] >> (c & 63)) & 1;
 }
 
 /* Length of the method at s if it is valid and NUL-terminated within max+1 bytes. */
 static int method_scan(const unsigned char *s, size_t avail)
 {
-	size_t i;
+	size_t i, end = avail < ALP_RPC_WIRE_METHOD_MAX + 1 ? avail : ALP_RPC_WIRE_METHOD_MAX + 1;
 
-	for (i = 0; i < avail && i <= ALP_RPC_WIRE_METHOD_MAX; i++) {
-		if (s[i] == 0)
-			return i == 0 ? -1 : (int)i;
+	for (i = 0; i < end; i++) {
 		if (!method_char(s[i]))
-			return -1;
+			return s[i] == 0 && i > 0 ? (int)i : -1;
 	}
 	return -2;	/* no NUL in range: truncated or too long */
 }

@@ -35,6 +35,8 @@
 #define RPC_CONFIG_SIZE_1_0 (offsetof(alp_rpc_config_t, flags) + sizeof(uint32_t))
 /* A send to a full node gives up after this long (both drivers' default tx timeout). */
 #define RPC_NODE_TX_TIMEOUT_MS 15000u
+/* ... and tries again at least this often (not every driver reports POLLOUT). */
+#define RPC_NODE_TX_RETRY_MS 10
 /*
  * Frames a calling thread may have read for the poll thread and not yet seen
  * dispatched; at this many, callers stop reading and leave it to the poll
@@ -214,7 +216,7 @@ struct rpc_pending {
 	bool queued;			/* sync: its reply is queued for the poll thread */
 	alp_status_t status;
 	/* sync */
-	pthread_cond_t cond;
+	pthread_cond_t *cond;		/* the calling thread's own (call.c) */
 	void *resp;
 	size_t cap;
 	size_t len;
@@ -288,7 +290,7 @@ struct alp_rpc_channel {
 	bool text_busy;			/* text framing: a call is in flight (one at a time) */
 	/* reader.c: the reader role */
 	struct rpc_reader reader;
-	int rd_fd;			/* connected transport fd, -1 when down */
+	int rd_fd;			/* transport fd, -1 when down (stable while a caller reads) */
 	bool rd_added;			/* rd_fd is registered in ep_fd */
 	bool rd_armed;			/* ... and reported when readable (no caller reads) */
 	bool rd_hup;			/* a reading caller saw the link drop */
@@ -351,9 +353,24 @@ alp_status_t rpc_slot_set(struct alp_rpc_channel *ch, struct rpc_slot *tab, size
 			  const char *method, const union rpc_fn *fn, void *user);
 
 /* reader.c: the reader role; lock held unless noted */
-/* A synchronous caller waits for p's reply, reading when it may (until the deadline). */
+/*
+ * A synchronous caller waits for p's reply, reading when it may, until the
+ * deadline (timed_out: it already passed).
+ */
 void rpc_reader_wait(struct alp_rpc_channel *ch, struct rpc_pending *p,
-		     const struct timespec *ts, bool bounded);
+		     const struct timespec *ts, bool bounded, bool timed_out);
+/*
+ * p becomes the reader if the role is free and callers may read: a call
+ * takes it before it writes its request, so that nothing else reads the
+ * reply meanwhile. rpc_reader_release gives it back if p holds it.
+ */
+bool rpc_reader_take(struct alp_rpc_channel *ch, struct rpc_pending *p);
+void rpc_reader_release(struct alp_rpc_channel *ch, struct rpc_pending *p);
+/*
+ * The caller holding the role waits for one message and hands it on; lock
+ * not held on entry, held on return. true: the deadline passed.
+ */
+bool rpc_reader_recv(struct alp_rpc_channel *ch, const struct timespec *ts, bool bounded);
 /* A synchronous call starts: one call less before callers read again. */
 void rpc_reader_call_started(struct alp_rpc_channel *ch);
 /* The transport connected (tp->fd valid) / is being disconnected (poll thread holds the role). */

@@ -74,7 +74,7 @@ static bool lead_ok(struct alp_rpc_channel *ch)
 }
 
 /* p becomes the reader if the role is free and a caller may read now. */
-static bool take(struct alp_rpc_channel *ch, struct rpc_pending *p)
+bool rpc_reader_take(struct alp_rpc_channel *ch, struct rpc_pending *p)
 {
 	if (ch->reader.kind != RPC_READER_NONE || !lead_ok(ch) || !rd_arm(ch, false))
 		return false;
@@ -98,7 +98,7 @@ static void pass(struct alp_rpc_channel *ch)
 	if (q && rd_arm(ch, false)) {
 		set_reader(ch, RPC_READER_CALLER, q);
 		ch->rd_gen++;
-		pthread_cond_signal(&q->cond);
+		pthread_cond_signal(q->cond);
 		return;
 	}
 	if (!rd_arm(ch, true))
@@ -224,13 +224,14 @@ void rpc_reader_poll_pass(struct alp_rpc_channel *ch)
 }
 
 /*
- * p holds the reader role: wait for one message on the transport (or close,
- * or the deadline) and hand it on. lock held on entry and on return, dropped
- * meanwhile (one lock round per message in the common case: matching the
- * reply happens in the round that re-takes it). Returns true when the
- * deadline passed.
+ * The calling thread holds the reader role: wait for one message on the
+ * transport (or close, or the deadline) and hand it on. lock not held on
+ * entry (rd_fd cannot change while a caller holds the role), held on return
+ * (one lock round per message in the common case: matching the reply
+ * happens in the round that re-takes it). Returns true when the deadline
+ * passed.
  */
-static bool lead_once(struct alp_rpc_channel *ch, const struct timespec *ts, bool bounded)
+bool rpc_reader_recv(struct alp_rpc_channel *ch, const struct timespec *ts, bool bounded)
 {
 	struct pollfd pfd[2] = { { .fd = ch->rd_fd, .events = POLLIN },
 				 { .fd = ch->kick_fd, .events = POLLIN } };
@@ -240,7 +241,6 @@ static bool lead_once(struct alp_rpc_channel *ch, const struct timespec *ts, boo
 	bool got = false, reply = false, eof;
 	int rc, ms = bounded ? rpc_ms_until(ts) : -1;
 
-	pthread_mutex_unlock(&ch->lock);
 	rc = ms == 0 ? 0 : poll(pfd, 2, ms);
 	if (rc > 0 && !pfd[1].revents) {
 		if (pfd[0].revents & POLLIN)
@@ -268,6 +268,13 @@ static bool lead_once(struct alp_rpc_channel *ch, const struct timespec *ts, boo
 	return rc == 0;
 }
 
+/* The same, lock held on entry too. */
+static bool lead_once(struct alp_rpc_channel *ch, const struct timespec *ts, bool bounded)
+{
+	pthread_mutex_unlock(&ch->lock);
+	return rpc_reader_recv(ch, ts, bounded);
+}
+
 /*
  * A synchronous caller waits for p's reply (lock held on entry and on
  * return): reading the transport itself while it holds the role, else
@@ -275,9 +282,9 @@ static bool lead_once(struct alp_rpc_channel *ch, const struct timespec *ts, boo
  * Returns with p->done, or once the deadline passed.
  */
 void rpc_reader_wait(struct alp_rpc_channel *ch, struct rpc_pending *p,
-		     const struct timespec *ts, bool bounded)
+		     const struct timespec *ts, bool bounded, bool timed_out)
 {
-	int rc = 0;
+	int rc = timed_out ? ETIMEDOUT : 0;
 
 	for (;;) {
 		if (caller_reads(ch) && ch->reader.call == p) {
@@ -290,13 +297,19 @@ void rpc_reader_wait(struct alp_rpc_channel *ch, struct rpc_pending *p,
 		}
 		if (p->done || rc == ETIMEDOUT)
 			break;
-		if (!p->queued && take(ch, p))
+		if (!p->queued && rpc_reader_take(ch, p))
 			continue;
 		p->waiting = true;
-		rc = bounded ? pthread_cond_timedwait(&p->cond, &ch->lock, ts) :
-			       pthread_cond_wait(&p->cond, &ch->lock);
+		rc = bounded ? pthread_cond_timedwait(p->cond, &ch->lock, ts) :
+			       pthread_cond_wait(p->cond, &ch->lock);
 		p->waiting = false;
 	}
+}
+
+void rpc_reader_release(struct alp_rpc_channel *ch, struct rpc_pending *p)
+{
+	if (caller_reads(ch) && ch->reader.call == p)
+		pass(ch);
 }
 
 void rpc_reader_call_started(struct alp_rpc_channel *ch)

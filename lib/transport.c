@@ -51,7 +51,9 @@ int rpc_transport_new(struct rpc_transport **tp, const alp_rpc_config_t *cfg, ui
 /*
  * The fd is full (the peer does not read): wait until it takes more, until
  * cancel_fd says stop (-ECANCELED), or until *deadline_ns (0: none yet, set
- * here; nodes only) has passed (-ETIMEDOUT). 0: try again.
+ * here; nodes only) has passed (-ETIMEDOUT). 0: try again. A node is tried
+ * again every RPC_NODE_TX_RETRY_MS at the latest: upstream rpmsg_char over
+ * virtio never reports POLLOUT (before Linux 7.0), our driver does.
  */
 static int wait_writable(struct rpc_transport *t, uint64_t *deadline_ns)
 {
@@ -67,6 +69,8 @@ static int wait_writable(struct rpc_transport *t, uint64_t *deadline_ns)
 		if (now >= *deadline_ns)
 			return -ETIMEDOUT;
 		ms = (int)((*deadline_ns - now + 999999) / 1000000);
+		if (ms > RPC_NODE_TX_RETRY_MS)
+			ms = RPC_NODE_TX_RETRY_MS;
 	}
 	if (poll(p, t->cancel_fd >= 0 ? 2 : 1, ms) < 0)
 		return errno == EINTR ? 0 : -errno;
