@@ -6,13 +6,14 @@
 # set (tests/vm/init). The caller defines say().
 
 # Load upstream rpmsg, the simulator and the DKMS-built rpmsg_rpc.ko (from
-# tests/kselftest/dkms-check, run by `make vm-prepare`); export
+# tests/kselftest/dkms-check, run by `make vm-prepare`), or the module
+# KSELFTEST_KO names (another build, e.g. a fix under test); export
 # RPMSG_RPC_KO. Returns non-zero (and says why) if anything is missing.
 kselftest_load_driver() {
 	local kver ko m
 
 	kver=$(uname -r)
-	ko=$PWD/build/dkms/install/$kver/updates/dkms/rpmsg_rpc.ko
+	ko=${KSELFTEST_KO:-$PWD/build/dkms/install/$kver/updates/dkms/rpmsg_rpc.ko}
 	if [ ! -f "$ko" ]; then
 		say "no DKMS-built module at $ko (did make vm-prepare run dkms-check?)"
 		find "$PWD/build/dkms/install" 2>&1 | sed "s/^/# /"
