@@ -332,7 +332,7 @@ TEST_F(perm, names)
 		"rpmsg-openamp-demo-channel", "ti.ipc4.ping-pong",
 		"alp_default_rpmsg", "a:b@c", "x..y", "A-",
 		/* 31 bytes, every kind of character */
-		"AZaz09._:@-abcdefghijklmnopqrs",
+		"AZaz09._:@-abcdefghijklmnopqrst",
 	};
 	struct rpmsg_rpc_ept_info e[64];
 	struct rpmsg_rpc_list l = {
