@@ -6,7 +6,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -431,6 +433,9 @@ TEST_F(ctrl, upstream_compat_client)
 		 self->rt.index, infos[0].index);
 	ASSERT_EQ(0, rt_sysfs(dev, "name", val, sizeof(val)));
 	EXPECT_STREQ("compat", val);
+	EXPECT_STREQ("compat", infos[0].name);
+	EXPECT_EQ(ECHO_ADDR, infos[0].dst);
+	EXPECT_EQ(RPMSG_RPC_STATE_BOUND, infos[0].state);
 
 	fd = rt_open_ept(infos[0].index, O_RDWR);
 	ASSERT_LE(0, fd);
@@ -449,7 +454,16 @@ TEST_F(ctrl, upstream_compat_client)
 
 	/* upstream is lenient with the name: cut, not refused */
 	memset(ei.name, 'n', sizeof(ei.name));
-	EXPECT_EQ(0, ioctl(self->rt.ctrl, RPMSG_CREATE_EPT_IOCTL, &ei));
+	ASSERT_EQ(0, ioctl(self->rt.ctrl, RPMSG_CREATE_EPT_IOCTL, &ei));
+	l.count = 2;
+	ASSERT_EQ(0, ioctl(self->rt.ctrl, RPMSG_RPC_LIST_EPTS, &l));
+	ASSERT_EQ(1, l.count);
+	memset(val, 'n', 31);
+	val[31] = '\0';
+	EXPECT_STREQ(val, infos[0].name);
+	snprintf(dev, sizeof(dev), "rpmsg_rpc%u", infos[0].index);
+	ASSERT_EQ(0, rt_sysfs(dev, "name", buf, sizeof(buf)));
+	EXPECT_STREQ(val, buf);
 }
 
 /* Our ioctls refuse to run on a control node whose remote is gone. */
@@ -492,11 +506,271 @@ static int udev_links(const char *syspath, char *out, size_t len)
 	return pclose(f) == 0 ? 0 : -ENOENT;
 }
 
+/*
+ * The driver refuses the names an attacker would use for links outside
+ * /dev/rpmsg_rpc/, so udevadm cannot be shown such a device any more. The
+ * rules are checked on them anyway (defence in depth) by this evaluator of
+ * the keys our rules use, with udev's semantics: matches with fnmatch(3)
+ * and '|' alternatives, GOTO/LABEL, SYMLINK with $attr{}/%s{} and
+ * $kernel/%k. Any other key fails the test: extend it with the rules. It
+ * is checked against udevadm itself on the devices that do exist.
+ */
+#define UDEV_MAX_RULES	64
+#define UDEV_MAX_LINKS	8
+
+struct udev_dev {
+	const char *kernel;
+	const char *name;	/* attribute "name", NULL: none */
+	const char *remote;	/* attribute "remote" */
+};
+
+struct udev_out {
+	unsigned int n;
+	char links[UDEV_MAX_LINKS][256];
+	char error[128];
+};
+
+static int udev_load(const char *path, char rules[][512])
+{
+	char line[512];
+	int n = 0;
+	bool cont = false;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f) && n < UDEV_MAX_RULES) {
+		char *p = line + strspn(line, " \t");
+		size_t len;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!cont && (*p == '#' || !*p))
+			continue;
+		len = strlen(p);
+		if (!cont)
+			rules[n][0] = '\0';
+		cont = len && p[len - 1] == '\\';
+		if (cont)
+			p[len - 1] = '\0';
+		strncat(rules[n], p, 511 - strlen(rules[n]));
+		if (!cont)
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/* One KEY{attr}OP"value" of a rule; 0 at the end of the rule, -1 bad. */
+static int udev_token(const char **pp, char *key, char *attr, char *op,
+		      char *val)
+{
+	const char *p = *pp + strspn(*pp, " \t,");
+	size_t n;
+
+	if (!*p)
+		return 0;
+	n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
+	if (!n || n > 31)
+		return -1;
+	memcpy(key, p, n);
+	key[n] = '\0';
+	p += n;
+	attr[0] = '\0';
+	if (*p == '{') {
+		n = strcspn(++p, "}");
+		if (p[n] != '}' || n > 63)
+			return -1;
+		memcpy(attr, p, n);
+		attr[n] = '\0';
+		p += n + 1;
+	}
+	n = strspn(p, "=!+-:");
+	if (!n || n > 2)
+		return -1;
+	memcpy(op, p, n);
+	op[n] = '\0';
+	p += n;
+	if (*p++ != '"')
+		return -1;
+	n = strcspn(p, "\"");
+	if (p[n] != '"' || n > 255)
+		return -1;
+	memcpy(val, p, n);
+	val[n] = '\0';
+	*pp = p + n + 1;
+	return 1;
+}
+
+static const char *udev_attr(const struct udev_dev *d, const char *attr)
+{
+	if (!strcmp(attr, "name"))
+		return d->name;
+	if (!strcmp(attr, "remote"))
+		return d->remote;
+	return NULL;
+}
+
+/* udev's match: any of the '|' alternatives matches the value. */
+static bool udev_match(const char *pattern, const char *value)
+{
+	char alt[256];
+	const char *p = pattern;
+
+	for (;;) {
+		size_t n = strcspn(p, "|");
+
+		snprintf(alt, sizeof(alt), "%.*s", (int)n, p);
+		if (!fnmatch(alt, value, 0))
+			return true;
+		if (!p[n])
+			return false;
+		p += n + 1;
+	}
+}
+
+static int udev_subst(const struct udev_dev *d, const char *in, char *out,
+		      size_t len, struct udev_out *o)
+{
+	size_t n = 0;
+
+	while (*in && n + 1 < len) {
+		char attr[64];
+		const char *v = NULL;
+		size_t k;
+
+		if (!strncmp(in, "$attr{", 6) || !strncmp(in, "%s{", 3)) {
+			in = strchr(in, '{') + 1;
+			k = strcspn(in, "}");
+			snprintf(attr, sizeof(attr), "%.*s", (int)k, in);
+			in += k + (in[k] == '}');
+			v = udev_attr(d, attr);
+			v = v ? v : "";
+		} else if (!strncmp(in, "$kernel", 7) || !strncmp(in, "%k", 2)) {
+			in += in[0] == '$' ? 7 : 2;
+			v = d->kernel;
+		} else if (*in == '$' || *in == '%') {
+			snprintf(o->error, sizeof(o->error),
+				 "substitution in \"%.60s\"", in);
+			return -1;
+		}
+		if (v) {
+			k = snprintf(out + n, len - n, "%s", v);
+			n = n + k < len ? n + k : len - 1;
+		} else {
+			out[n++] = *in++;
+		}
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+static void udev_symlink(const char *val, struct udev_out *o)
+{
+	char buf[256], *save, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", val);
+	/* udev: several links separated by white space */
+	for (tok = strtok_r(buf, " \t\n", &save); tok;
+	     tok = strtok_r(NULL, " \t\n", &save))
+		if (o->n < UDEV_MAX_LINKS)
+			snprintf(o->links[o->n++], sizeof(o->links[0]), "%s",
+				 tok);
+}
+
+static int udev_eval(char rules[][512], int nrules, const struct udev_dev *d,
+		     struct udev_out *o)
+{
+	char key[32], attr[64], op[3], val[256], sub[256], go[64] = "";
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < nrules; i++) {
+		const char *p = rules[i];
+		bool match = true;
+		int t;
+
+		/* pass 1: matches; pass 2: actions */
+		while (match && (t = udev_token(&p, key, attr, op, val)) > 0) {
+			const char *v;
+			bool eq = !strcmp(op, "==");
+
+			if (!eq && strcmp(op, "!="))
+				continue;
+			if (!strcmp(key, "SUBSYSTEM"))
+				v = "rpmsg_rpc";
+			else if (!strcmp(key, "KERNEL"))
+				v = d->kernel;
+			else if (!strcmp(key, "ACTION"))
+				v = "add";
+			else if (!strcmp(key, "ATTR"))
+				v = udev_attr(d, attr);
+			else
+				goto unsupported;
+			match = v ? udev_match(val, v) == eq : !eq;
+		}
+		if (t < 0)
+			goto syntax;
+		if (!match)
+			continue;
+		p = rules[i];
+		while ((t = udev_token(&p, key, attr, op, val)) > 0) {
+			if (!strcmp(op, "==") || !strcmp(op, "!="))
+				continue;
+			if (!strcmp(key, "GROUP") || !strcmp(key, "MODE") ||
+			    !strcmp(key, "OWNER") || !strcmp(key, "TAG") ||
+			    !strcmp(key, "OPTIONS") || !strcmp(key, "LABEL"))
+				continue;
+			if (!strcmp(key, "GOTO")) {
+				snprintf(go, sizeof(go), "%.60s", val);
+			} else if (!strcmp(key, "SYMLINK")) {
+				if (udev_subst(d, val, sub, sizeof(sub), o))
+					return -1;
+				if (strcmp(op, "+="))
+					o->n = 0;
+				udev_symlink(sub, o);
+			} else {
+				goto unsupported;
+			}
+		}
+		if (t < 0)
+			goto syntax;
+		if (!go[0])
+			continue;
+		/* GOTO: on to the rule holding LABEL="go" */
+		snprintf(val, sizeof(val), "LABEL=\"%s\"", go);
+		go[0] = '\0';
+		while (++i < nrules && !strstr(rules[i], val))
+			;
+		i--;
+	}
+	return 0;
+syntax:
+	snprintf(o->error, sizeof(o->error), "cannot parse: %.100s", rules[i]);
+	return -1;
+unsupported:
+	snprintf(o->error, sizeof(o->error), "key %s%s%s%s unsupported", key,
+		 attr[0] ? "{" : "", attr, attr[0] ? "}" : "");
+	return -1;
+}
+
 TEST_F(ctrl, udev_rules)
 {
+	static const char *const hostile[] = {
+		"a b", "../x", "x/y", "..", ".", "-x", ".x", "a\nb", "\xff",
+		"caf\xc3\xa9", "a*b", "$x", "a\\b", "",
+	};
+	static const char *const fine[] = {
+		"named", "rpmsg-openamp-demo-channel", "ti.ipc4.ping-pong",
+		"alp_default_rpmsg", "a:b@c",
+	};
 	struct rpmsg_rpc_ept_create c;
 	struct rpmsg_rpc_ctrl_info info = { .size = sizeof(info) };
-	char links[1024], want[128], path[128];
+	char links[1024], want[128], path[128], kname[32];
+	static char rules[UDEV_MAX_RULES][512];
+	struct udev_dev d;
+	struct udev_out o;
+	unsigned int i;
+	int n;
 
 	if (system("command -v udevadm >/dev/null"))
 		SKIP(return, "no udevadm");
@@ -508,6 +782,8 @@ TEST_F(ctrl, udev_rules)
 			    "-e s/@CTRL_MODE@/0600/ "
 			    "tools/udev/60-rpmsg-rpc.rules.in "
 			    ">/etc/udev/rules.d/60-rpmsg-rpc.rules"));
+	n = udev_load("/etc/udev/rules.d/60-rpmsg-rpc.rules", rules);
+	ASSERT_LT(0, n);
 
 	ASSERT_EQ(0, ioctl(self->rt.ctrl, RPMSG_RPC_CTRL_INFO, &info));
 	snprintf(path, sizeof(path), "/sys/class/rpmsg_rpc/rpmsg_rpc_ctrl%u",
@@ -515,6 +791,12 @@ TEST_F(ctrl, udev_rules)
 	ASSERT_EQ(0, udev_links(path, links, sizeof(links)));
 	snprintf(want, sizeof(want), "/dev/rpmsg_rpc/%s.ctrl", info.remote);
 	EXPECT_NE(NULL, strstr(links, want)) TH_LOG("%s", links);
+	/* the evaluator agrees with udevadm */
+	snprintf(kname, sizeof(kname), "rpmsg_rpc_ctrl%u", self->rt.index);
+	d = (struct udev_dev){ .kernel = kname, .remote = info.remote };
+	ASSERT_EQ(0, udev_eval(rules, n, &d, &o)) TH_LOG("%s", o.error);
+	ASSERT_EQ(1, o.n);
+	EXPECT_STREQ(want + 5, o.links[0]);
 
 	ASSERT_EQ(0, rt_create(self->rt.ctrl, "named", RPMSG_RPC_ADDR_ANY,
 			       RPMSG_RPC_ADDR_ANY, 0, &c));
@@ -523,6 +805,177 @@ TEST_F(ctrl, udev_rules)
 	ASSERT_EQ(0, udev_links(path, links, sizeof(links)));
 	snprintf(want, sizeof(want), "/dev/rpmsg_rpc/%s/named", info.remote);
 	EXPECT_NE(NULL, strstr(links, want)) TH_LOG("%s", links);
+	snprintf(kname, sizeof(kname), "rpmsg_rpc%u", c.index);
+	d = (struct udev_dev){ .kernel = kname, .name = "named",
+			       .remote = info.remote };
+	ASSERT_EQ(0, udev_eval(rules, n, &d, &o)) TH_LOG("%s", o.error);
+	ASSERT_EQ(1, o.n);
+	EXPECT_STREQ(want + 5, o.links[0]);
+
+	/* names firmware really uses: one link each, under the remote */
+	for (i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
+		d.name = fine[i];
+		ASSERT_EQ(0, udev_eval(rules, n, &d, &o)) TH_LOG("%s", o.error);
+		snprintf(want, sizeof(want), "rpmsg_rpc/%s/%s", info.remote,
+			 fine[i]);
+		ASSERT_EQ(1, o.n) TH_LOG("%s", fine[i]);
+		EXPECT_STREQ(want, o.links[0]);
+	}
+
+	/* names outside [A-Za-z0-9._:@-] or starting with . or -: no link */
+	for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
+		d.name = hostile[i];
+		ASSERT_EQ(0, udev_eval(rules, n, &d, &o)) TH_LOG("%s", o.error);
+		EXPECT_EQ(0, o.n) TH_LOG("name \"%s\": link %s", hostile[i],
+					 o.links[0]);
+		/* a driver that still takes the name: what udev really does */
+		if (!hostile[i][0] ||
+		    rt_create(self->rt.ctrl, hostile[i], RPMSG_RPC_ADDR_ANY,
+			      RPMSG_RPC_ADDR_ANY, 0, &c))
+			continue;
+		snprintf(path, sizeof(path),
+			 "/sys/class/rpmsg_rpc/rpmsg_rpc%u", c.index);
+		EXPECT_NE(0, udev_links(path, links, sizeof(links)))
+			TH_LOG("name \"%s\": %s", hostile[i], links);
+		rt_destroy(self->rt.ctrl, c.index);
+	}
+	/* the same for a remote name, on both kinds of node */
+	d.name = "named";
+	for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
+		d.remote = hostile[i];
+		d.kernel = "rpmsg_rpc7";
+		ASSERT_EQ(0, udev_eval(rules, n, &d, &o)) TH_LOG("%s", o.error);
+		EXPECT_EQ(0, o.n) TH_LOG("remote \"%s\": link %s", hostile[i],
+					 o.links[0]);
+		d.kernel = "rpmsg_rpc_ctrl7";
+		ASSERT_EQ(0, udev_eval(rules, n, &d, &o)) TH_LOG("%s", o.error);
+		EXPECT_EQ(0, o.n) TH_LOG("remote \"%s\": link %s", hostile[i],
+					 o.links[0]);
+	}
+}
+
+/*
+ * The size field is read once: a thread flipping it while the kernel works
+ * on the struct can neither make it write past the struct (canary bytes
+ * after it never change) nor make a successful create hand back only part
+ * of its result (an fd the caller never learns of).
+ */
+struct flipper {
+	volatile uint32_t *size;
+	uint32_t a, b;
+	volatile int stop;
+	unsigned long flips;
+};
+
+static void *flipper_fn(void *arg)
+{
+	struct flipper *f = arg;
+
+	while (!f->stop) {
+		*f->size = f->a;
+		*f->size = f->b;
+		f->flips++;
+	}
+	return NULL;
+}
+
+#define CANARY	0xa5
+
+static bool canary_intact(const unsigned char *p, size_t len)
+{
+	while (len--)
+		if (*p++ != CANARY)
+			return false;
+	return true;
+}
+
+TEST_F_TIMEOUT(ctrl, size_field_race, 120)
+{
+	static struct {
+		struct rpmsg_rpc_ept_create c;
+		unsigned char canary[64];
+	} cbuf;
+	static struct {
+		struct rpmsg_rpc_list l;
+		unsigned char canary[64];
+	} lbuf;
+	static struct {
+		struct rpmsg_rpc_ept_info e[2];
+		unsigned char canary[64];
+	} ebuf;
+	struct flipper f = { .a = sizeof(cbuf.c), .b = 4 };
+	unsigned int ok = 0, einval = 0, lost = 0, other = 0, i;
+	uint64_t end;
+	pthread_t t;
+
+	memset(&cbuf, CANARY, sizeof(cbuf));
+	f.size = &cbuf.c.size;
+	ASSERT_EQ(0, pthread_create(&t, NULL, flipper_fn, &f));
+	end = rt_now_ms() + 10000;
+	for (i = 0; i < 3000 && rt_now_ms() < end; i++) {
+		memset(&cbuf.c, 0, sizeof(cbuf.c));
+		cbuf.c.size = sizeof(cbuf.c);
+		cbuf.c.src = cbuf.c.dst = RPMSG_RPC_ADDR_ANY;
+		strcpy(cbuf.c.name, "flip");
+		cbuf.c.fd = -2;
+		if (ioctl(self->rt.ctrl, RPMSG_RPC_CREATE_EPT_FD, &cbuf.c)) {
+			if (errno == EINVAL)
+				einval++;
+			else
+				other++;
+		} else if (cbuf.c.fd >= 0 && cbuf.c.mtu == RT_MTU) {
+			ok++;
+			close(cbuf.c.fd);
+		} else {
+			lost++;
+		}
+		if (!canary_intact(cbuf.canary, sizeof(cbuf.canary)))
+			break;
+	}
+	f.stop = 1;
+	pthread_join(t, NULL);
+	TH_LOG("CREATE_EPT_FD: %u calls, %u ok, %u EINVAL, %u other, "
+	       "%u succeeded without handing back the fd; %lu flips",
+	       i, ok, einval, other, lost, f.flips);
+	EXPECT_TRUE(canary_intact(cbuf.canary, sizeof(cbuf.canary)));
+	EXPECT_EQ(0, lost);
+	EXPECT_EQ(0, other);
+	EXPECT_LT(0, ok);
+
+	/* LIST: one endpoint to copy out, the list struct's size flipping */
+	ASSERT_EQ(0, rt_create(self->rt.ctrl, "listed", RPMSG_RPC_ADDR_ANY,
+			       RPMSG_RPC_ADDR_ANY, 0, NULL));
+	memset(&lbuf, CANARY, sizeof(lbuf));
+	memset(&ebuf, CANARY, sizeof(ebuf));
+	f = (struct flipper){ .size = &lbuf.l.size, .a = sizeof(lbuf.l),
+			      .b = 4 };
+	ok = einval = other = 0;
+	ASSERT_EQ(0, pthread_create(&t, NULL, flipper_fn, &f));
+	end = rt_now_ms() + 10000;
+	for (i = 0; i < 20000 && rt_now_ms() < end; i++) {
+		lbuf.l.size = sizeof(lbuf.l);
+		lbuf.l.count = 2;
+		lbuf.l.entry_size = sizeof(ebuf.e[0]);
+		lbuf.l.reserved = 0;
+		lbuf.l.entries = (uintptr_t)ebuf.e;
+		if (!ioctl(self->rt.ctrl, RPMSG_RPC_LIST_EPTS, &lbuf.l))
+			ok += lbuf.l.count == 1;
+		else if (errno == EINVAL)
+			einval++;
+		else
+			other++;
+		if (!canary_intact(lbuf.canary, sizeof(lbuf.canary)) ||
+		    !canary_intact(ebuf.canary, sizeof(ebuf.canary)))
+			break;
+	}
+	f.stop = 1;
+	pthread_join(t, NULL);
+	TH_LOG("LIST_EPTS: %u calls, %u ok, %u EINVAL, %u other; %lu flips",
+	       i, ok, einval, other, f.flips);
+	EXPECT_TRUE(canary_intact(lbuf.canary, sizeof(lbuf.canary)));
+	EXPECT_TRUE(canary_intact(ebuf.canary, sizeof(ebuf.canary)));
+	EXPECT_EQ(0, other);
+	EXPECT_LT(0, ok);
 }
 
 TEST_HARNESS_MAIN

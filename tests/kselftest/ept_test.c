@@ -134,6 +134,20 @@ static int fill_ring(int fd, unsigned int *sent)
 	return 0;
 }
 
+/* A write that met EAGAIN, then POLLOUT: the write may go again. */
+static ssize_t write_when_writable(int fd, const void *buf, size_t len)
+{
+	uint64_t end = rt_now_ms() + RT_WAIT_MS;
+	ssize_t n = -1;
+
+	while (n < 0 && rt_now_ms() < end) {
+		if (!(rt_poll(fd, POLLOUT, RT_WAIT_MS) & POLLOUT))
+			break;
+		n = write(fd, buf, len);
+	}
+	return n;
+}
+
 TEST_F(ept, nonblock_stalled_eagain)
 {
 	struct rpmsg_rpc_send s = {
@@ -143,7 +157,8 @@ TEST_F(ept, nonblock_stalled_eagain)
 	struct rpmsg_rpc_ept_stats st;
 	unsigned int sent = 0;
 	uint32_t dst = SINK_ADDR;
-	int fl;
+	ssize_t bad = 0;
+	int fl, n;
 
 	ASSERT_EQ(0, ioctl(self->fd, RPMSG_RPC_EPT_SET_DST, &dst));
 	ASSERT_EQ(0, sim_stall(self->rt.sim, true));
@@ -164,9 +179,25 @@ TEST_F(ept, nonblock_stalled_eagain)
 	/* no POLLOUT right after a failure */
 	EXPECT_EQ(0, rt_poll(self->fd, POLLOUT, 0));
 
+	/*
+	 * Still stalled: a POLLOUT is only an estimate (no "buffer freed"
+	 * event before 7.0), so each one is followed by EAGAIN, and the
+	 * estimate backs off (2, 4, ... 64 ms): about 20 in a second, where
+	 * a re-check every jiffy gives one per jiffy.
+	 */
+	ASSERT_EQ(0, fcntl(self->fd, F_SETFL, fl | O_NONBLOCK));
+	n = rt_pollout_wakeups(self->fd, 1000, &bad);
+	ASSERT_LE(0, n) TH_LOG("a POLLOUT wake-up, then %zd", bad);
+	TH_LOG("%d POLLOUT wake-ups in 1 s while stalled", n);
+	EXPECT_LE(n, RT_MAX_POLLOUT_WAKEUPS);
+	ASSERT_EQ(0, rt_ept_stats(self->fd, &st));
+	EXPECT_EQ(sent, st.tx_msgs);
+
+	/* resumed: the next write goes, and reaches the remote */
 	ASSERT_EQ(0, sim_stall(self->rt.sim, false));
-	ASSERT_EQ(POLLOUT, rt_poll(self->fd, POLLOUT, RT_WAIT_MS));
-	EXPECT_EQ(16, write(self->fd, "0123456789abcdef", 16));
+	EXPECT_EQ(16, write_when_writable(self->fd, "0123456789abcdef", 16));
+	ASSERT_EQ(0, rt_ept_stats(self->fd, &st));
+	EXPECT_EQ(sent + 1, st.tx_msgs);
 }
 
 struct writer {
@@ -195,15 +226,7 @@ static void on_signal(int sig)
 static void stall_full(struct __test_metadata *_metadata, int fd,
 		       struct sim *sim)
 {
-	uint32_t dst = SINK_ADDR;
-	unsigned int sent = 0;
-	int fl = fcntl(fd, F_GETFL);
-
-	ASSERT_EQ(0, ioctl(fd, RPMSG_RPC_EPT_SET_DST, &dst));
-	ASSERT_EQ(0, sim_stall(sim, true));
-	ASSERT_EQ(0, fcntl(fd, F_SETFL, fl | O_NONBLOCK));
-	ASSERT_EQ(EAGAIN, fill_ring(fd, &sent));
-	ASSERT_EQ(0, fcntl(fd, F_SETFL, fl & ~O_NONBLOCK));
+	ASSERT_LT(0, rt_stall_full(fd, sim, SINK_ADDR));
 }
 
 TEST_F(ept, blocking_write_wakes_on_resume)
@@ -219,13 +242,19 @@ TEST_F(ept, blocking_write_wakes_on_resume)
 	EXPECT_EQ(13, w.ret) TH_LOG("%s", strerror(w.err));
 }
 
-TEST_F(ept, blocking_write_wakes_on_signal)
+/*
+ * One signal to a writer blocked on a stalled remote: EINTR, never
+ * restarted, with SA_RESTART or not (a send with a timeout, signal(7)).
+ */
+static void signal_blocked_writer(struct __test_metadata *_metadata,
+				  int fd, struct sim *sim, int sa_flags)
 {
-	struct sigaction sa = { .sa_handler = on_signal };	/* no SA_RESTART */
-	struct writer w = { .fd = self->fd };
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = sa_flags };
+	struct writer w = { .fd = fd };
+	bool done;
 
 	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
-	stall_full(_metadata, self->fd, self->rt.sim);
+	stall_full(_metadata, fd, sim);
 	ASSERT_EQ(0, pthread_create(&w.thread, NULL, writer_fn, &w));
 	rt_sleep_ms(200);
 	EXPECT_EQ(0, w.done);
@@ -237,10 +266,47 @@ TEST_F(ept, blocking_write_wakes_on_signal)
 		pthread_kill(w.thread, SIGUSR1);
 		rt_sleep_ms(50);
 	}
-	ASSERT_TRUE(w.done);
+	done = w.done;
+	/* a restarted write would wait for ever: let it finish */
+	ASSERT_EQ(0, sim_stall(sim, false));
 	pthread_join(w.thread, NULL);
+	ASSERT_TRUE(done) TH_LOG("the write was restarted: %zd", w.ret);
 	EXPECT_EQ(-1, w.ret);
 	EXPECT_EQ(EINTR, w.err);	/* never 512 (ERESTARTSYS) */
+}
+
+TEST_F(ept, blocking_write_wakes_on_signal)
+{
+	signal_blocked_writer(_metadata, self->fd, self->rt.sim, 0);
+}
+
+TEST_F(ept, blocking_write_signal_sa_restart)
+{
+	signal_blocked_writer(_metadata, self->fd, self->rt.sim, SA_RESTART);
+}
+
+/*
+ * SIGALRM every 20 ms (SA_RESTART) against a write blocked on a stalled
+ * remote with a 300 ms tx timeout: it returns within the bound (EINTR at
+ * the first signal). A write restarted after every signal, with its
+ * deadline recomputed, would return only 300 ms after the signals stop
+ * (they stop after 3 s here, so that the test ends).
+ */
+TEST_F(ept, blocking_write_periodic_sa_restart)
+{
+	uint32_t ms = 300;
+	uint64_t elapsed;
+	ssize_t n;
+	int err;
+
+	ASSERT_EQ(0, ioctl(self->fd, RPMSG_RPC_EPT_SET_TX_TIMEOUT, &ms));
+	stall_full(_metadata, self->fd, self->rt.sim);
+	n = rt_write_under_signals(self->fd, 20, 3000, &err, &elapsed);
+	TH_LOG("write: %zd (%s) after %llu ms", n, n < 0 ? strerror(err) : "",
+	       (unsigned long long)elapsed);
+	EXPECT_EQ(-1, n);
+	EXPECT_EQ(EINTR, err);
+	EXPECT_LT(elapsed, 2000);
 }
 
 TEST_F(ept, blocking_write_bounded)
@@ -279,13 +345,15 @@ TEST_F(ept, epoll_in)
 
 /*
  * An epoll loop that met EAGAIN is woken again, without spinning while the
- * remote stays stalled, and can send once it resumes.
+ * remote stays stalled (the estimate backs off: about 20 wake-ups in 1 s,
+ * where a re-check per jiffy gives one per jiffy), a write after such a
+ * wake-up still meets EAGAIN, and it can send once the remote resumes.
  */
 TEST_F(ept, epoll_out_after_eagain)
 {
 	struct epoll_event ev = { .events = EPOLLOUT }, out;
 	int ep = epoll_create1(EPOLL_CLOEXEC);
-	unsigned int wakeups = 0;
+	unsigned int wakeups = 0, other = 0;
 	uint64_t end;
 	int n;
 
@@ -293,17 +361,19 @@ TEST_F(ept, epoll_out_after_eagain)
 	stall_full(_metadata, self->fd, self->rt.sim);
 	ASSERT_EQ(0, fcntl(self->fd, F_SETFL, O_NONBLOCK));
 	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, self->fd, &ev));
-	end = rt_now_ms() + 300;
+	end = rt_now_ms() + 1000;
 	while (rt_now_ms() < end) {
 		n = epoll_wait(ep, &out, 1, 100);
 		if (n == 1) {
 			wakeups++;
-			EXPECT_EQ(-1, write(self->fd, "again", 5));
-			EXPECT_EQ(EAGAIN, errno);
+			if (write(self->fd, "again", 5) != -1 ||
+			    errno != EAGAIN)
+				other++;
 		}
 	}
-	/* re-checks are paced (2 ms timer), not a busy loop */
-	EXPECT_LT(wakeups, 300) TH_LOG("%u wakeups in 300 ms", wakeups);
+	TH_LOG("%u EPOLLOUT wake-ups in 1 s while stalled", wakeups);
+	EXPECT_LE(wakeups, RT_MAX_POLLOUT_WAKEUPS);
+	EXPECT_EQ(0, other) TH_LOG("a write after a wake-up did not EAGAIN");
 
 	ASSERT_EQ(0, sim_stall(self->rt.sim, false));
 	end = rt_now_ms() + RT_WAIT_MS;
@@ -397,7 +467,7 @@ TEST_F_TIMEOUT(ept, flood_bounded, 60)
 
 		ASSERT_EQ(0, rt_create(self->rt.ctrl, "flood-node",
 				       RPMSG_RPC_ADDR_ANY, ECHO_ADDR, 0, &c));
-		for (i = 0; i < RPMSG_RPC_RXQ_DEFAULT + 10; i++)
+		for (i = 0; i < RT_RXQ_DEFAULT + 10; i++)
 			ASSERT_EQ(0, sim_inject(self->rt.sim, ECHO_ADDR, c.src,
 						"y", 1));
 		ASSERT_EQ(0, rt_wait_delivered(&self->rt, 20000));
@@ -407,7 +477,7 @@ TEST_F_TIMEOUT(ept, flood_bounded, 60)
 		EXPECT_STREQ("10", val);
 		ASSERT_EQ(0, rt_sysfs(dev, "statistics/rxq_depth", val,
 				      sizeof(val)));
-		EXPECT_EQ(RPMSG_RPC_RXQ_DEFAULT, strtoul(val, NULL, 0));
+		EXPECT_EQ(RT_RXQ_DEFAULT, strtoul(val, NULL, 0));
 	}
 }
 
@@ -427,7 +497,7 @@ TEST_F(ept, info_and_stats)
 	EXPECT_EQ(RT_MTU, info.mtu);
 	EXPECT_EQ(RPMSG_RPC_STATE_BOUND, info.state);
 	EXPECT_EQ(RPMSG_RPC_EPT_F_ANON, info.flags);
-	EXPECT_EQ(RPMSG_RPC_RXQ_DEFAULT, info.rxq_limit);
+	EXPECT_EQ(RT_RXQ_DEFAULT, info.rxq_limit);
 	EXPECT_EQ(RPMSG_RPC_TX_TIMEOUT_DEFAULT, info.tx_timeout_ms);
 
 	for (i = 0; i < 5; i++) {
@@ -660,6 +730,91 @@ TEST_F(ept, malformed_from_remote)
 	/* still works */
 	ASSERT_EQ(2, write(self->fd, "ok", 2));
 	ASSERT_EQ(2, read(self->fd, buf, sizeof(buf)));
+}
+
+/* Inject n messages "<tag><i>" from the echo's address to dst. */
+static int inject_n(struct rt *rt, uint32_t dst, const char *tag, int from,
+		    int n)
+{
+	char val[32];
+	int i, ret;
+
+	for (i = from; i < from + n; i++) {
+		snprintf(val, sizeof(val), "%s%d", tag, i);
+		ret = sim_inject(rt->sim, ECHO_ADDR, dst, val, strlen(val));
+		if (ret)
+			return ret;
+	}
+	return rt_wait_delivered(rt, 20000);
+}
+
+/*
+ * Drops are visible on the read path: the next read() fails once with
+ * ENOBUFS, the queued messages are still there right after it; RECV_BATCH
+ * consumes a pending ENOBUFS too.
+ */
+TEST_F(ept, enobufs_once_after_drops)
+{
+	struct rpmsg_rpc_ept_stats st;
+	struct rpmsg_rpc_msg m[8];
+	struct rpmsg_rpc_batch b = {
+		.size = sizeof(b), .count = 8, .msg_size = sizeof(m[0]),
+		.flags = RPMSG_RPC_F_NONBLOCK, .msgs = (uintptr_t)m,
+	};
+	char buf[8][32], val[32];
+	uint32_t limit = 4;
+	int i, fl;
+
+	ASSERT_EQ(0, ioctl(self->fd, RPMSG_RPC_EPT_SET_RXQ_LIMIT, &limit));
+	ASSERT_EQ(0, inject_n(&self->rt, self->c.src, "m", 0, 10));
+	ASSERT_EQ(0, rt_ept_stats(self->fd, &st));
+	EXPECT_EQ(4, st.rxq_depth);
+	EXPECT_EQ(6, st.rx_drops);
+
+	fl = fcntl(self->fd, F_GETFL);
+	ASSERT_EQ(0, fcntl(self->fd, F_SETFL, fl | O_NONBLOCK));
+	EXPECT_EQ(POLLIN, rt_poll(self->fd, POLLIN, 0) & POLLIN);
+	EXPECT_EQ(-1, read(self->fd, buf[0], sizeof(buf[0])));
+	EXPECT_EQ(ENOBUFS, errno);
+	for (i = 0; i < 4; i++) {
+		snprintf(val, sizeof(val), "m%d", i);
+		ASSERT_EQ((ssize_t)strlen(val),
+			  read(self->fd, buf[0], sizeof(buf[0])))
+			TH_LOG("message %d: %s", i, strerror(errno));
+		EXPECT_EQ(0, memcmp(buf[0], val, strlen(val)));
+	}
+	/* once: then the queue is simply empty */
+	EXPECT_EQ(-1, read(self->fd, buf[0], sizeof(buf[0])));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(0, rt_poll(self->fd, POLLIN, 0));
+
+	/* drops again, read with RECV_BATCH: no ENOBUFS left for read() */
+	ASSERT_EQ(0, inject_n(&self->rt, self->c.src, "n", 0, 10));
+	for (i = 0; i < 8; i++) {
+		m[i].buf = (uintptr_t)buf[i];
+		m[i].len = sizeof(buf[i]);
+	}
+	ASSERT_EQ(4, ioctl(self->fd, RPMSG_RPC_EPT_RECV_BATCH, &b))
+		TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(0, memcmp(buf[0], "n0", 2));
+	EXPECT_EQ(-1, read(self->fd, buf[0], sizeof(buf[0])));
+	EXPECT_EQ(EAGAIN, errno);
+	ASSERT_EQ(0, rt_ept_stats(self->fd, &st));
+	EXPECT_EQ(12, st.rx_drops);
+}
+
+/* The default rx queue holds a burst of one full virtio rx ring (256). */
+TEST_F_TIMEOUT(ept, default_rxq_holds_a_ring, 60)
+{
+	struct rpmsg_rpc_ept_stats st;
+	char buf[32];
+
+	ASSERT_EQ(0, inject_n(&self->rt, self->c.src, "b", 0, 256));
+	ASSERT_EQ(0, rt_ept_stats(self->fd, &st));
+	EXPECT_EQ(256, st.rxq_limit);
+	EXPECT_EQ(256, st.rxq_depth);
+	EXPECT_EQ(0, st.rx_drops);
+	EXPECT_EQ(2, read(self->fd, buf, sizeof(buf)));
 }
 
 TEST_HARNESS_MAIN

@@ -211,7 +211,7 @@ TEST_F_TIMEOUT(hot, stop_start_nodes, 60)
 struct racer {
 	int ctrl;
 	volatile int stop;
-	unsigned int ops, ok;
+	unsigned int ops, ok, ok_node;
 };
 
 static void *racer_fn(void *arg)
@@ -229,8 +229,10 @@ static void *racer_fn(void *arg)
 			close(c.fd);
 		}
 		if (rt_create(r->ctrl, "race-node", RPMSG_RPC_ADDR_ANY,
-			      ECHO_ADDR, 0, &c) == 0)
+			      ECHO_ADDR, 0, &c) == 0) {
+			r->ok_node++;
 			rt_destroy(r->ctrl, c.index);
+		}
 	}
 	return NULL;
 }
@@ -243,7 +245,7 @@ TEST_F_TIMEOUT(hot, create_destroy_vs_crash, 600)
 {
 	enum { RACERS = 2, MIN_OPS = 3000, MAX_CRASHES = 200 };
 	struct racer r[RACERS];
-	unsigned int crashes = 0, total = 0, i;
+	unsigned int crashes = 0, total = 0, ok = 0, ok_node = 0, i;
 	unsigned int b;
 	pthread_t t[RACERS];
 
@@ -261,6 +263,8 @@ TEST_F_TIMEOUT(hot, create_destroy_vs_crash, 600)
 			r[i].stop = 1;
 			pthread_join(t[i], NULL);
 			total += r[i].ops;
+			ok += r[i].ok;
+			ok_node += r[i].ok_node;
 		}
 		for (i = 0; i < RACERS; i++)
 			EXPECT_NE(2, r[i].stop);
@@ -270,9 +274,15 @@ TEST_F_TIMEOUT(hot, create_destroy_vs_crash, 600)
 		self->rt.ctrl = -1;
 		ASSERT_EQ(0, rt_open_ctrl(&self->rt, RT_WAIT_MS));
 	}
-	TH_LOG("%u create/destroy operations across %u crashes", total,
-	       crashes);
+	TH_LOG("%u create/destroy rounds across %u crashes: %u fd and %u node "
+	       "endpoints created", total, crashes, ok, ok_node);
 	EXPECT_GE(total, MIN_OPS);
+	/*
+	 * Each round gives the racers 20-80 ms on a live remote before the
+	 * crash: creates must really have succeeded then, not only failed.
+	 */
+	EXPECT_GE(ok, crashes);
+	EXPECT_GE(ok_node, crashes);
 }
 
 TEST_HARNESS_MAIN

@@ -135,4 +135,29 @@ TEST_F_TIMEOUT(mod, load_unload_loop, 300)
 	ASSERT_EQ(0, rt_open_ctrl(&self->rt, RT_WAIT_MS));
 }
 
+/*
+ * udev/modprobe load the driver by itself after a DKMS install: the module
+ * carries the alias of the rpmsg_ctrl device it anchors on.
+ */
+TEST(alias_rpmsg_ctrl)
+{
+	const char *ko = getenv("RPMSG_RPC_KO");
+	char cmd[512], line[256];
+	bool found = false;
+	FILE *f;
+
+	if (!ko)
+		SKIP(return, "RPMSG_RPC_KO is not set");
+	snprintf(cmd, sizeof(cmd), "modinfo -F alias '%s'", ko);
+	f = popen(cmd, "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		TH_LOG("alias: %s", line);
+		found |= !strcmp(line, "rpmsg:rpmsg_ctrl");
+	}
+	EXPECT_EQ(0, pclose(f));
+	EXPECT_TRUE(found);
+}
+
 TEST_HARNESS_MAIN

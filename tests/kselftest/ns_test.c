@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -40,15 +41,20 @@ FIXTURE_TEARDOWN(ns)
 	rt_down(&self->rt);
 }
 
-/* The next name-service message Linux sent, skipping anything else. */
-static int next_ns(struct rt *rt, struct ns_msg *ns, uint32_t *src)
+/*
+ * The next name-service message Linux sent, skipping anything else, within
+ * timeout_ms of each capture.
+ */
+static int next_ns_within(struct rt *rt, struct ns_msg *ns, uint32_t *src,
+			  int timeout_ms)
 {
 	struct rpmsg_sim_msg hdr;
 	char buf[RPMSG_SIM_BUF_SIZE];
 	ssize_t n;
 
+	*src = 0;
 	for (;;) {
-		n = sim_recv(rt->sim, &hdr, buf, sizeof(buf), RT_WAIT_MS);
+		n = sim_recv(rt->sim, &hdr, buf, sizeof(buf), timeout_ms);
 		if (n < 0)
 			return n;
 		if (hdr.dst != NS_ADDR)
@@ -59,6 +65,11 @@ static int next_ns(struct rt *rt, struct ns_msg *ns, uint32_t *src)
 		*src = hdr.src;
 		return 0;
 	}
+}
+
+static int next_ns(struct rt *rt, struct ns_msg *ns, uint32_t *src)
+{
+	return next_ns_within(rt, ns, src, RT_WAIT_MS);
 }
 
 TEST_F(ns, announce_create_and_destroy)
@@ -133,10 +144,10 @@ TEST_F(ns, bind_by_name_later)
 	ASSERT_EQ(4, write(fd, "ping", 4));
 	ASSERT_EQ(4, read(fd, buf, sizeof(buf)));
 
-	/* withdrawn: POLLHUP, ENOTCONN */
+	/* withdrawn: a temporary state, no POLLHUP, no POLLOUT; ENOTCONN */
 	ASSERT_EQ(0, sim_del_service(self->rt.sim, 0x600));
 	ASSERT_EQ(0, rt_wait_state(fd, RPMSG_RPC_STATE_WITHDRAWN, RT_WAIT_MS));
-	EXPECT_EQ(POLLHUP, rt_poll(fd, POLLOUT, 0) & POLLHUP);
+	EXPECT_EQ(0, rt_poll(fd, POLLIN | POLLOUT, 0));
 	EXPECT_EQ(-1, write(fd, "x", 1));
 	EXPECT_EQ(ENOTCONN, errno);
 
@@ -249,6 +260,118 @@ TEST_F(ns, coexists_with_rpmsg_char)
 	ASSERT_LT(0, n);
 	drv[n] = '\0';
 	EXPECT_NE(NULL, strstr(drv, "rpmsg_chrdev")) TH_LOG("%s", drv);
+}
+
+/*
+ * A level-triggered select() loop on a withdrawn endpoint sleeps: no
+ * POLLHUP (which select cannot mask) for a state that may end; it wakes
+ * for data, and for the re-announcement.
+ */
+TEST_F(ns, select_on_withdrawn_sleeps)
+{
+	struct rpmsg_rpc_ept_create c;
+	unsigned int n;
+	char buf[16];
+
+	ASSERT_EQ(0, rt_withdrawn_ept(self->rt.ctrl, self->rt.sim, "gone-svc",
+				      0x630, &c));
+
+	n = rt_select_wakeups(c.fd, 1000);
+	TH_LOG("%u select() wake-ups in 1 s on a withdrawn endpoint", n);
+	EXPECT_EQ(0, n);
+
+	/* data still wakes it: POLLIN only */
+	ASSERT_EQ(0, sim_inject(self->rt.sim, 0x630, c.src, "late", 4));
+	EXPECT_EQ(POLLIN, rt_poll(c.fd, POLLIN | POLLOUT, RT_WAIT_MS));
+	EXPECT_EQ(4, read(c.fd, buf, sizeof(buf)));
+	/* announced again: POLLOUT */
+	ASSERT_EQ(0, sim_echo(self->rt.sim, "gone-svc", 0x631));
+	EXPECT_EQ(POLLOUT, rt_poll(c.fd, POLLOUT, RT_WAIT_MS) & (POLLOUT | POLLHUP));
+	close(c.fd);
+}
+
+struct nb_create {
+	int ctrl;
+	bool want_fd;
+	int ret;
+	uint64_t ms;
+	volatile int done;
+};
+
+static void *nb_create_fn(void *arg)
+{
+	struct nb_create *a = arg;
+	struct rpmsg_rpc_ept_create c;
+	uint64_t t0 = rt_now_ms();
+
+	if (a->want_fd)
+		a->ret = rt_create_fd(a->ctrl, "nb-svc", RPMSG_RPC_ADDR_ANY,
+				      RPMSG_RPC_ADDR_ANY,
+				      RPMSG_RPC_EPT_F_ANNOUNCE, &c);
+	else
+		a->ret = rt_create(a->ctrl, "nb-svc", RPMSG_RPC_ADDR_ANY,
+				   RPMSG_RPC_ADDR_ANY,
+				   RPMSG_RPC_EPT_F_ANNOUNCE, &c);
+	a->ms = rt_now_ms() - t0;
+	if (!a->ret && a->want_fd)
+		close(c.fd);
+	a->done = 1;
+	return NULL;
+}
+
+/*
+ * CREATE(_FD) with ANNOUNCE on an O_NONBLOCK control fd, no tx buffer
+ * free: EAGAIN at once, no endpoint left behind, and the remote never
+ * hears of it (no name-service destroy for a service never announced).
+ */
+TEST_F_TIMEOUT(ns, announce_nonblock_stalled, 60)
+{
+	struct rpmsg_rpc_list l = {
+		.size = sizeof(l),
+		.entry_size = sizeof(struct rpmsg_rpc_ept_info),
+	};
+	struct rpmsg_rpc_ept_create f;
+	struct nb_create a;
+	struct ns_msg ns;
+	uint64_t end;
+	uint32_t src;
+	pthread_t t;
+	int fd_variant, fl;
+
+	ASSERT_EQ(0, sim_add_service(self->rt.sim, "sink", 0x510,
+				     RPMSG_SIM_SVC_QUIET));
+	ASSERT_EQ(0, rt_create_fd(self->rt.ctrl, "filler", RPMSG_RPC_ADDR_ANY,
+				  0x510, 0, &f));
+	ASSERT_EQ(0, sim_capture(self->rt.sim, true));
+	fl = fcntl(self->rt.ctrl, F_GETFL);
+	for (fd_variant = 0; fd_variant < 2; fd_variant++) {
+		ASSERT_LT(0, rt_stall_full(f.fd, self->rt.sim, 0x510));
+		ASSERT_EQ(0, fcntl(self->rt.ctrl, F_SETFL, fl | O_NONBLOCK));
+		a = (struct nb_create){ .ctrl = self->rt.ctrl,
+					.want_fd = fd_variant };
+		ASSERT_EQ(0, pthread_create(&t, NULL, nb_create_fn, &a));
+		/* bounded: a create that waits is let go by the resume */
+		end = rt_now_ms() + 2000;
+		while (!a.done && rt_now_ms() < end)
+			rt_sleep_ms(5);
+		ASSERT_EQ(0, sim_stall(self->rt.sim, false));
+		pthread_join(t, NULL);
+		ASSERT_EQ(0, fcntl(self->rt.ctrl, F_SETFL, fl));
+		TH_LOG("%s: %s after %llu ms", fd_variant ? "CREATE_EPT_FD" :
+		       "CREATE_EPT", strerror(-a.ret),
+		       (unsigned long long)a.ms);
+		EXPECT_EQ(-EAGAIN, a.ret);
+		EXPECT_LT(a.ms, 1000);
+		/* only the filler is left */
+		l.count = 0;
+		ASSERT_EQ(0, ioctl(self->rt.ctrl, RPMSG_RPC_LIST_EPTS, &l));
+		EXPECT_EQ(1, l.count);
+		/* the remote, consuming again, sees no destroy for it */
+		while (!next_ns_within(&self->rt, &ns, &src, 500))
+			EXPECT_FALSE(!strcmp(ns.name, "nb-svc") && ns.flags == 1)
+				TH_LOG("name-service destroy for nb-svc");
+	}
+	close(f.fd);
 }
 
 TEST_HARNESS_MAIN
