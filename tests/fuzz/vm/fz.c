@@ -46,8 +46,13 @@ static const int ok_open[] = {
 	ENOENT, ENXIO, ENODEV, EMFILE, ENFILE, EINTR, 0
 };
 static const int ok_poll[] = { EINTR, 0 };
-/* ESPIPE: lseek on a stream; ENODEV: mmap, which no node has */
-static const int ok_other[] = { EBADF, EINVAL, ESPIPE, ENODEV, EMFILE, 0 };
+/*
+ * ESPIPE: lseek on a stream; ENODEV: mmap, which no node has (EACCES
+ * first if the fd is not open for reading)
+ */
+static const int ok_other[] = {
+	EBADF, EINVAL, ESPIPE, ENODEV, EACCES, EMFILE, 0
+};
 
 static const int *const ok_sets[FZ_NCALLS] = {
 	ok_ctrl, ok_ept, ok_read, ok_write, ok_open, ok_poll, ok_other,
