@@ -35,6 +35,7 @@
  * Usage: rpcfuzz [-s SEED] [-t SECONDS] [-p PROCS] [-j THREADS] [-r REMOTES]
  *                [-c CHAOS_MS] [-q]
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -109,7 +110,7 @@ static struct slot slots[SLOTS];
 static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
 static int proc_no;
 static volatile int stop_workers;
-static char *unmapped;	/* a range with nothing mapped */
+static char *unmapped;	/* a PROT_NONE range: every access faults */
 
 struct worker {
 	int id;
@@ -208,6 +209,10 @@ static void slot_close(int s)
 
 enum pmode { P_OK, P_MISALIGN, P_NULL, P_UNMAPPED, P_KERNEL, P_RO, P_EDGE,
 	     P_NMODES };
+static const char *const mode_names[P_NMODES] = {
+	"valid", "misaligned", "NULL", "unmapped", "kernel", "read-only",
+	"cut by an unmapped page",
+};
 
 static int pick_mode(struct worker *w, unsigned int bad_one_in)
 {
@@ -503,9 +508,10 @@ static void op_create(struct worker *w)
 		arg = place(w, mode, &ei, sizeof(ei));
 		ret = do_ioctl(w, s, RPMSG_CREATE_EPT_IOCTL, arg,
 			       "RPMSG_CREATE_EPT_IOCTL");
-		if (!ret && mode >= P_NULL)
-			finding(w, "upstream create succeeded with pointer mode %d",
-				mode);
+		/* input only: read-only memory is fine */
+		if (!ret && mode >= P_NULL && mode != P_RO)
+			finding(w, "upstream create succeeded with a %s struct",
+				mode_names[mode]);
 		goto out;
 	}
 	c.flags = fz_below(&w->rng, 4) | (fz_below(&w->rng, 4) << 8);
@@ -525,7 +531,8 @@ static void op_create(struct worker *w)
 	if (ret)
 		goto out;
 	if (!readable_back(mode)) {
-		finding(w, "create succeeded with pointer mode %d", mode);
+		finding(w, "create succeeded with a %s struct",
+			mode_names[mode]);
 		goto out;
 	}
 	memcpy(&out, (void *)(uintptr_t)arg, sizeof(out));
@@ -1245,6 +1252,42 @@ static const char *errname(int e)
 	return buf[k];
 }
 
+/* Where a stuck process's threads are: wchan and kernel stack of each. */
+static void dump_stuck(pid_t pid)
+{
+	static const char *const what[] = { "wchan", "syscall", "stack" };
+	char path[320], buf[4096];
+	struct dirent *de;
+	unsigned int k;
+	ssize_t n;
+	DIR *d;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		for (k = 0; k < 3; k++) {
+			snprintf(path, sizeof(path), "/proc/%d/task/%s/%s",
+				 (int)pid, de->d_name, what[k]);
+			fd = open(path, O_RDONLY);
+			if (fd < 0)
+				continue;
+			n = read(fd, buf, sizeof(buf) - 1);
+			close(fd);
+			if (n <= 0)
+				continue;
+			buf[n] = '\0';
+			fprintf(stderr, "rpcfuzz:   task %s %s: %s%s", de->d_name,
+				what[k], buf, buf[n - 1] == '\n' ? "" : "\n");
+		}
+	}
+	closedir(d);
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
@@ -1283,8 +1326,8 @@ int main(int argc, char **argv)
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		return 2;
+	/* kept reserved: an unmapped range would be reused by later maps */
 	unmapped = map(16 * PAGE, PROT_NONE);
-	munmap(unmapped, 16 * PAGE);
 
 	for (i = 0; i < nremotes; i++) {
 		struct remote *r = &remotes[i];
@@ -1322,7 +1365,8 @@ int main(int argc, char **argv)
 
 		while (waitpid(pids[i], &status, WNOHANG) == 0) {
 			if (fz_now_ms() > end) {
-				fprintf(stderr, "rpcfuzz: process %u stuck: killed\n", i);
+				fprintf(stderr, "rpcfuzz: process %u stuck 30 s after the end:\n", i);
+				dump_stuck(pids[i]);
 				kill(pids[i], SIGKILL);
 				waitpid(pids[i], &status, 0);
 				bad++;
