@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash
 # Copyright (c) 2026 The rpmsg-rpc authors
 #
 # Sourced by guest suites (in the test VM, cwd = the checkout, MODROOT set
