@@ -8,6 +8,7 @@ export RPMSG_RPC_CACHE ?= /var/cache/rpmsg-rpc
 
 .PHONY: all lib tools demo install help deps test test-host test-vm test-vm-6.12 check-kernel \
 	check-cross check-deb check-yocto vm-prepare kernel-tree clean
+.PHONY: all lib tools demo install help deps test test-host test-vm test-vm-6.12 check-kernel vm-prepare kernel-tree soak bench clean
 
 all: lib tools
 
@@ -40,6 +41,8 @@ help:
 	@echo '  check-cross cross-build everything for arm64 as the recipes do, inspect the ELFs'
 	@echo '  check-deb   build the Debian packages, lintian, DKMS build from the package'
 	@echo '  check-yocto parse the Yocto layer with BitBake (RPMSG_RPC_YOCTO_SCARTHGAP=, _WRYNOSE=)'
+	@echo '  soak        remote crash/restart soak + long fuzz run in the VM, both kernels (not in test)'
+	@echo '  bench       driver benchmark on a test kernel without debug options (not in test)'
 	@echo '  kernel-tree build or reuse the test kernel; prints its directory'
 	@echo '  deps        install missing Debian packages (tests/packages.txt)'
 	@echo '  clean       remove build products from the checkout'
@@ -71,6 +74,21 @@ test-vm-6.12:
 
 kernel-tree:
 	@tests/vm/build-kernel
+
+# Not in make test: SOAK_CYCLES remote crash/restart cycles (default 1000)
+# with everything in flight, then SOAK_FUZZ_SECONDS (600) of rpcfuzz, on
+# each series of SOAK_KERNELS. Figures in build/[k<series>/]vm-soak/.
+SOAK_KERNELS ?= 6.1 6.12
+soak: deps
+	@rc=0; for k in $(SOAK_KERNELS); do \
+		RPMSG_RPC_KERNEL=$$k tests/vm/soak/run || rc=1; done; exit $$rc
+
+# Not in make test: the driver benchmark on the test kernel built without
+# KASAN/lockdep/kmemleak/UBSAN/fault injection (tests/vm/kernel-bench.config,
+# cached separately). `make bench BENCH_KERNEL=debug` runs it on the debug
+# test kernel instead, for comparison (docs/benchmarks.md).
+bench: deps
+	tests/vm/bench/run
 
 # Kernel code style and portability: checkpatch on the driver and the test
 # modules (checkpatch comes from the test kernel's source, unpacked by
@@ -106,6 +124,7 @@ vm-prepare:
 	$(MAKE) -C kernel KDIR=$(KDIR) W=1
 	$(MAKE) -C tests/kselftest KDIR=$(KDIR)
 	$(MAKE) -C tests/bench/driver
+	$(MAKE) -C tests/fuzz/vm
 	$(MAKE) -C tests/unit e2e
 	$(MAKE) -C tools
 	$(MAKE) -C demo
@@ -118,6 +137,7 @@ clean:
 	$(MAKE) -C demo clean
 	$(MAKE) -C tests/kselftest clean
 	$(MAKE) -C tests/bench/driver clean
+	$(MAKE) -C tests/fuzz/vm clean
 	$(MAKE) -C tools/udev clean
 	rm -f tests/tools/sim-call
 	rm -f tests/vm/selftest/*.ko tests/vm/selftest/*.o tests/vm/selftest/*.mod*

@@ -9,6 +9,8 @@
  *
  * Usage: bench [-n MESSAGES]   (as root, rpmsg_sim + rpmsg_rpc + upstream
  *                               rpmsg_char/rpmsg_ctrl loaded)
+ *        bench -S N [-o]       endpoint set-up only, each step timed, N
+ *                              times (-o: ours only, for a tracer to watch)
  */
 #include <dirent.h>
 #include <errno.h>
@@ -141,21 +143,39 @@ static uint32_t learn_src(int fd)
 	return hdr.src;
 }
 
+/* The steps of an endpoint set-up that -S times one by one */
+enum { ST_CREATE_FD, ST_RXQ, ST_CLOSE, ST_NOP, ST_INFO,
+       ST_UP_CREATE, ST_UP_SCAN, ST_UP_OPEN, ST_UP_DESTROY, ST_UP_CLOSE,
+       ST_N };
+static const char *const step_names[ST_N] = {
+	"ours: ioctl CREATE_EPT_FD", "ours: ioctl SET_RXQ_LIMIT (bench only)",
+	"ours: close (endpoint destroyed)",
+	"baseline: ioctl on the control node, unknown command (ENOTTY)",
+	"baseline: ioctl CTRL_INFO",
+	"upstream: ioctl RPMSG_CREATE_EPT_IOCTL", "upstream: sysfs scan",
+	"upstream: open /dev/rpmsgN", "upstream: ioctl RPMSG_DESTROY_EPT_IOCTL",
+	"upstream: close",
+};
+
 /*
  * The upstream way: CREATE_EPT, then find the new /dev/rpmsgN by scanning
- * sysfs for the name (what ti-rpmsg-char does), then open it.
+ * sysfs for the name (what ti-rpmsg-char does), then open it. With v, the
+ * time of each step goes to v[ST_UP_*][i].
  */
-static struct ept upstream_open(const char *name, uint32_t dst)
+static struct ept upstream_open_steps(const char *name, uint32_t dst,
+				      uint64_t **v, unsigned int i)
 {
 	struct rpmsg_endpoint_info ei = { .src = RPMSG_ADDR_ANY, .dst = dst };
 	struct ept e = { .fd = -1, .up_ctrl = up_ctrl_fd };
 	char val[64], path[300], node[256] = "";
+	uint64_t t0 = now_ns(), t1, t2;
 	struct dirent *de;
 	DIR *d;
 
 	strncpy(ei.name, name, sizeof(ei.name) - 1);
 	if (ioctl(up_ctrl_fd, RPMSG_CREATE_EPT_IOCTL, &ei))
 		die("RPMSG_CREATE_EPT_IOCTL", errno);
+	t1 = now_ns();
 	d = opendir(up_ctrl_dir);
 	if (!d)
 		die(up_ctrl_dir, errno);
@@ -172,11 +192,22 @@ static struct ept upstream_open(const char *name, uint32_t dst)
 	closedir(d);
 	if (!node[0])
 		die("upstream endpoint node not found", ENOENT);
+	t2 = now_ns();
 	snprintf(path, sizeof(path), "/dev/%s", node);
 	e.fd = open(path, O_RDWR | O_CLOEXEC);
 	if (e.fd < 0)
 		die(path, errno);
+	if (v) {
+		v[ST_UP_CREATE][i] = t1 - t0;
+		v[ST_UP_SCAN][i] = t2 - t1;
+		v[ST_UP_OPEN][i] = now_ns() - t2;
+	}
 	return e;
+}
+
+static struct ept upstream_open(const char *name, uint32_t dst)
+{
+	return upstream_open_steps(name, dst, NULL, 0);
 }
 
 static void upstream_close(struct ept *e)
@@ -389,19 +420,98 @@ static void rtt(struct ept *e, double *p50, double *p99)
 	free(t);
 }
 
-/* Endpoint set-up and tear-down, microseconds per endpoint. */
+/*
+ * Endpoint set-up and tear-down, microseconds per endpoint: ours is
+ * CREATE_EPT_FD + close (ours_open()'s SET_RXQ_LIMIT is for the throughput
+ * runs, not part of a set-up), upstream's create + sysfs scan + open +
+ * destroy + close.
+ */
 static double setup_time(bool ours)
 {
+	struct rpmsg_rpc_ept_create c;
 	unsigned int n = 100, i;
 	struct ept e;
 	uint64_t t0 = now_ns();
 
 	for (i = 0; i < n; i++) {
-		e = ours ? ours_open("setup", ECHO_ADDR) :
-			   upstream_open("setup", ECHO_ADDR);
+		if (ours) {
+			if (rt_create_fd(rt.ctrl, "setup", RPMSG_RPC_ADDR_ANY,
+					 ECHO_ADDR, 0, &c))
+				die("RPMSG_RPC_CREATE_EPT_FD", errno);
+			close(c.fd);
+			continue;
+		}
+		e = upstream_open("setup", ECHO_ADDR);
 		ept_close(&e);
 	}
 	return (now_ns() - t0) / 1e3 / n;
+}
+
+/* ---- set-up, step by step (-S) ------------------------------------------ */
+
+
+static uint64_t step(uint64_t *t)
+{
+	uint64_t now = now_ns(), d = now - *t;
+
+	*t = now;
+	return d;
+}
+
+static double median_us(uint64_t *v, unsigned int n)
+{
+	qsort(v, n, sizeof(*v), cmp_u64);
+	return v[n / 2] / 1e3;
+}
+
+static void setup_steps(unsigned int n, bool ours_only)
+{
+	struct rpmsg_rpc_ctrl_info info;
+	struct rpmsg_rpc_ept_create c;
+	uint32_t limit = RPMSG_RPC_RXQ_MAX;
+	uint64_t *v[ST_N], t;
+	unsigned int i, k;
+	struct ept e;
+
+	for (k = 0; k < ST_N; k++) {
+		v[k] = calloc(n, sizeof(uint64_t));
+		if (!v[k])
+			die("calloc", ENOMEM);
+	}
+	for (i = 0; i < n; i++) {
+		t = now_ns();
+		if (rt_create_fd(rt.ctrl, "setup", RPMSG_RPC_ADDR_ANY, ECHO_ADDR,
+				 0, &c))
+			die("RPMSG_RPC_CREATE_EPT_FD", errno);
+		v[ST_CREATE_FD][i] = step(&t);
+		if (ioctl(c.fd, RPMSG_RPC_EPT_SET_RXQ_LIMIT, &limit))
+			die("RPMSG_RPC_EPT_SET_RXQ_LIMIT", errno);
+		v[ST_RXQ][i] = step(&t);
+		close(c.fd);
+		v[ST_CLOSE][i] = step(&t);
+		ioctl(rt.ctrl, _IO(RPMSG_RPC_IOC_MAGIC, 0xbf));
+		v[ST_NOP][i] = step(&t);
+		info = (struct rpmsg_rpc_ctrl_info){ .size = sizeof(info) };
+		if (ioctl(rt.ctrl, RPMSG_RPC_CTRL_INFO, &info))
+			die("RPMSG_RPC_CTRL_INFO", errno);
+		v[ST_INFO][i] = step(&t);
+		if (ours_only)
+			continue;
+		/* upstream_open() in its three steps */
+		e = upstream_open_steps("setup", ECHO_ADDR, v, i);
+		t = now_ns();
+		ioctl(e.fd, RPMSG_DESTROY_EPT_IOCTL);
+		v[ST_UP_DESTROY][i] = step(&t);
+		close(e.fd);
+		v[ST_UP_CLOSE][i] = step(&t);
+	}
+	printf("# endpoint set-up, %u times, median us per step\n", n);
+	for (k = 0; k < ST_N; k++) {
+		if (ours_only && k >= ST_UP_CREATE)
+			break;
+		printf("# | %s | %.1f |\n", step_names[k], median_us(v[k], n));
+		free(v[k]);
+	}
 }
 
 int main(int argc, char **argv)
@@ -410,13 +520,19 @@ int main(int argc, char **argv)
 	double u, o, p50u, p99u, p50o, p99o;
 	size_t sizes[] = { 16, RT_MTU };
 	char clk[64];
-	unsigned int i;
+	unsigned int i, steps = 0;
+	bool ours_only = false;
 	int ret, opt;
 
-	while ((opt = getopt(argc, argv, "n:")) != -1) {
-		if (opt != 'n')
+	while ((opt = getopt(argc, argv, "n:S:o")) != -1) {
+		if (opt == 'n')
+			nmsg = strtoul(optarg, NULL, 0);
+		else if (opt == 'S')
+			steps = strtoul(optarg, NULL, 0);
+		else if (opt == 'o')
+			ours_only = true;
+		else
 			return 2;
-		nmsg = strtoul(optarg, NULL, 0);
 	}
 	/* "reading queued" holds them all in one endpoint's queue */
 	if (!nmsg || nmsg > RPMSG_RPC_RXQ_MAX)
@@ -425,6 +541,12 @@ int main(int argc, char **argv)
 	if (ret)
 		die("simulated remote", -ret);
 	find_upstream_ctrl();
+	if (steps) {
+		setup_steps(steps, ours_only);
+		close(up_ctrl_fd);
+		rt_down(&rt);
+		return 0;
+	}
 
 	printf("# rpmsg_rpc vs upstream rpmsg_char, same simulated remote, %u messages\n",
 	       nmsg);
