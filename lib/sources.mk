@@ -2,4 +2,5 @@
 # Copyright (c) 2026 The rpmsg-rpc authors
 # The library's sources, shared by lib/Makefile and the test builds.
 LIBRPC_SRCS := codec.c error.c channel.c call.c server.c discovery.c transport.c \
-	transport_unix.c transport_rpmsg_char.c transport_rpmsg_rpc.c
+	transport_unix.c transport_rpmsg_char.c transport_rpmsg_rpc.c \
+	device.c device_ept.c device_monitor.c
