@@ -3,4 +3,4 @@
 # The library's sources, shared by lib/Makefile and the test builds.
 LIBRPC_SRCS := codec.c error.c util.c channel.c poll.c reader.c subscribe.c send.c stats.c \
 	call.c server.c discovery.c transport.c transport_fd.c transport_unix.c \
-	transport_rpmsg_char.c transport_rpmsg_rpc.c
+	transport_rpmsg_char.c transport_rpmsg_rpc.c device.c device_ept.c device_monitor.c

@@ -23,10 +23,11 @@ static void usage(void)
 	       "\n"
 	       "Options:\n"
 	       "  -m, --method=METHOD   the method to call (default echo)\n"
-	       "  -n, --count=N         number of calls (default 1000)\n"
+	       "  -c, --count=N         number of calls (default 1000; -n is the same)\n"
 	       "  -d, --duration=SEC    call for SEC seconds instead of --count calls\n"
 	       "  -s, --size=BYTES      request payload size (default 32)\n"
-	       "  -t, --timeout=MS      timeout of each call (default 1000)\n"
+	       "  -t, --timeout=MS      timeout of each call (default 1000; 'forever' waits\n"
+	       "                        without limit, 0 is refused)\n"
 	       "  -j, --json            print the summary as one JSON object\n"
 	       CHAN_HELP
 	       "                        (default for bench: call)\n"
@@ -55,7 +56,7 @@ int cmd_bench(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "method", required_argument, NULL, 'm' },
-		{ "count", required_argument, NULL, 'n' },
+		{ "count", required_argument, NULL, 'c' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "size", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -79,7 +80,7 @@ int cmd_bench(int argc, char **argv)
 	int c;
 
 	chan_opts_init(&co, ALP_RPC_FRAMING_CALL);
-	while ((c = getopt_long(argc, argv, "m:n:d:s:t:jh" CHAN_SHORTOPTS, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:c:n:d:s:t:jh" CHAN_SHORTOPTS, longopts, NULL)) != -1) {
 		if (chan_opt(&co, c, optarg))
 			continue;
 		switch (c) {
@@ -88,7 +89,8 @@ int cmd_bench(int argc, char **argv)
 				die_usage("--method: '%s' is not a valid method name", optarg);
 			method = optarg;
 			break;
-		case 'n':
+		case 'c':
+		case 'n':	/* the spelling of earlier releases */
 			count = parse_u32(optarg, "--count");
 			if (!count)
 				die_usage("--count must be at least 1");
@@ -102,7 +104,7 @@ int cmd_bench(int argc, char **argv)
 				die_usage("--size: at most %zu bytes", sizeof(req));
 			break;
 		case 't':
-			timeout = parse_u32(optarg, "--timeout");
+			timeout = parse_timeout(optarg, "--timeout");
 			break;
 		case 'j':
 			json = true;

@@ -20,7 +20,8 @@ static void usage(void)
 	       "\n"
 	       "Options:\n"
 	       "  -t, --timeout=MS      how long to wait for the reply (default 1000;\n"
-	       "                        0 waits forever)\n"
+	       "                        'forever' waits without limit; 0 is refused: the\n"
+	       "                        library would not wait at all)\n"
 	       "  -x, --hex             DATA is hex digits (spaces and colons allowed)\n"
 	       "  -O, --output=FORMAT   auto (text if printable, else hex), text, hex or\n"
 	       "                        raw (the bytes, no newline); default auto\n"
@@ -105,9 +106,7 @@ int cmd_call(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 't':
-			timeout = parse_u32(optarg, "--timeout");
-			if (!timeout)
-				timeout = UINT32_MAX;
+			timeout = parse_timeout(optarg, "--timeout");
 			break;
 		case 'x':
 			hex = true;

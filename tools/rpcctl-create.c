@@ -1,19 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * rpcctl create / destroy: endpoint nodes through a control node.
+ * rpcctl create / destroy: endpoint nodes through a control node, with
+ * librpc's device level (<alp/rpc_device.h>).
  * Copyright (c) 2026 The rpmsg-rpc authors
  */
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
+
+#include <alp/rpc_device.h>
 
 #include "rpcctl.h"
 
@@ -25,9 +23,10 @@ static void create_usage(void)
 	       "node, then its name, addresses and MTU.\n"
 	       "\n"
 	       "Options:\n"
-	       "  -c, --ctrl=CTRL       the remote: a control node (/dev/rpmsg_rpc_ctrlN,\n"
+	       "      --ctrl=CTRL       the remote: a control node (/dev/rpmsg_rpc_ctrlN,\n"
 	       "                        rpmsg_rpc_ctrlN, N) or a remoteproc (remoteprocN or\n"
-	       "                        its name); default: the only control node\n"
+	       "                        its name); default: the only control node. Long\n"
+	       "                        only: -c means --count in every command\n"
 	       "  -a, --announce        tell the remote about the endpoint (name service)\n"
 	       "  -b, --bind-by-name    take the destination from the remote's announcement\n"
 	       "                        of NAME\n"
@@ -36,8 +35,11 @@ static void create_usage(void)
 	       "  -j, --json            print the endpoint as one JSON object\n"
 	       "  -h, --help            display this help and exit\n"
 	       "\n"
+	       "NAME: letters, digits and . _ - : @, at most 31 characters.\n"
+	       "\n"
 	       "Exit status: 0 created, 1 bad argument or refused by the driver (address in\n"
-	       "use or reserved, bad name), 2 other failure, 7 no such remote.\n");
+	       "use or reserved, bad name), 2 other failure, 5 the remote went away,\n"
+	       "7 no such remote.\n");
 }
 
 static void destroy_usage(void)
@@ -52,46 +54,28 @@ static void destroy_usage(void)
 	       "Exit status: 0 destroyed, 1 bad argument, 2 failure, 7 no such endpoint.\n");
 }
 
-/* Find the control device for --ctrl (or the only one); dies if none. */
-static void pick_ctrl(const char *want, char *out, size_t cap)
+/* The remote for --ctrl (or the only one); dies if none. */
+static void pick_remote(const char *want, alp_rpc_dev_remote_t *r)
 {
-	char names[64][64];
-	int n = ctrl_names(names, 64);
+	alp_status_t st;
 
-	if (!driver_loaded())
+	if (!(alp_rpc_dev_backends(tools_dev()) & (1u << ALP_RPC_DEV_BACKEND_RPMSG_RPC)))
 		die(EXIT_NOCHANNEL, "the rpmsg_rpc driver is not loaded (modprobe rpmsg_rpc)");
-	if (!want) {
-		if (n == 0)
+	r->size = sizeof(*r);
+	st = alp_rpc_dev_find_remote(tools_dev(), want, r);
+	if (st == ALP_ERR_INVAL)
+		die_usage("several remotes are up: choose one with --ctrl");
+	if (st || r->backend != ALP_RPC_DEV_BACKEND_RPMSG_RPC) {
+		if (!want)
 			die(EXIT_NOCHANNEL, "no remote is up (no /dev/rpmsg_rpc_ctrlN)");
-		if (n > 1)
-			die_usage("%d remotes are up: choose one with --ctrl", n);
-		snprintf(out, cap, "/dev/%.63s", names[0]);
-		return;
+		die(EXIT_NOCHANNEL, "no remote '%s' is up (see 'rpcctl list')", want);
 	}
-	if (want[0] == '/') {
-		snprintf(out, cap, "%s", want);
-		return;
-	}
-	for (int i = 0; i < n; i++) {
-		char p[PATH_MAX], rproc[64] = "", remote[64] = "";
-
-		snprintf(p, sizeof(p), "/sys/class/rpmsg_rpc/%.63s/rproc", names[i]);
-		sysfs_read(p, rproc, sizeof(rproc));
-		snprintf(p, sizeof(p), "/sys/class/rpmsg_rpc/%.63s/remote", names[i]);
-		sysfs_read(p, remote, sizeof(remote));
-		if (!strcmp(want, names[i]) || !strcmp(want, names[i] + 14) ||
-		    !strcmp(want, rproc) || !strcmp(want, remote)) {
-			snprintf(out, cap, "/dev/%.63s", names[i]);
-			return;
-		}
-	}
-	die(EXIT_NOCHANNEL, "no remote '%s' is up (see 'rpcctl list')", want);
 }
 
 int cmd_create(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "ctrl", required_argument, NULL, 'c' },
+		{ "ctrl", required_argument, NULL, 'C' },
 		{ "announce", no_argument, NULL, 'a' },
 		{ "bind-by-name", no_argument, NULL, 'b' },
 		{ "src", required_argument, NULL, 'S' },
@@ -100,30 +84,33 @@ int cmd_create(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct rpmsg_rpc_ept_create cr = {
-		.size = sizeof(cr), .src = RPMSG_RPC_ADDR_ANY, .dst = RPMSG_RPC_ADDR_ANY,
+	alp_rpc_dev_ept_config_t cfg = {
+		.size = sizeof(cfg), .src = ALP_RPC_DEV_ADDR_ANY, .dst = ALP_RPC_DEV_ADDR_ANY,
+		.backend = ALP_RPC_DEV_BACKEND_RPMSG_RPC,
 	};
+	alp_rpc_dev_endpoint_t ep = { .size = sizeof(ep) };
+	alp_rpc_dev_remote_t r;
 	const char *want = NULL;
-	char ctrl[PATH_MAX];
 	bool json = false;
-	int c, fd;
+	int c;
 
-	while ((c = getopt_long(argc, argv, "c:abS:D:jh", longopts, NULL)) != -1) {
+	/* 'C' is not a short option: --ctrl is long only. */
+	while ((c = getopt_long(argc, argv, "abS:D:jh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'c':
+		case 'C':
 			want = optarg;
 			break;
 		case 'a':
-			cr.flags |= RPMSG_RPC_EPT_F_ANNOUNCE;
+			cfg.flags |= ALP_RPC_DEV_EPT_F_ANNOUNCE;
 			break;
 		case 'b':
-			cr.flags |= RPMSG_RPC_EPT_F_BIND_BY_NAME;
+			cfg.flags |= ALP_RPC_DEV_EPT_F_BIND_BY_NAME;
 			break;
 		case 'S':
-			cr.src = parse_addr(optarg, "--src");
+			cfg.src = parse_addr(optarg, "--src");
 			break;
 		case 'D':
-			cr.dst = parse_addr(optarg, "--dst");
+			cfg.dst = parse_addr(optarg, "--dst");
 			break;
 		case 'j':
 			json = true;
@@ -139,92 +126,57 @@ int cmd_create(int argc, char **argv)
 	argv += optind;
 	if (argc != 1)
 		die_usage(argc ? "too many arguments" : "NAME is required");
-	if (strlen(argv[0]) >= sizeof(cr.name))
-		die_usage("NAME '%s' is longer than %zu characters", argv[0], sizeof(cr.name) - 1);
-	if ((cr.flags & RPMSG_RPC_EPT_F_BIND_BY_NAME) && cr.dst != RPMSG_RPC_ADDR_ANY)
+	if (strlen(argv[0]) >= ALP_RPC_DEV_NAME_MAX)
+		die_usage("NAME '%s' is longer than %d characters", argv[0], ALP_RPC_DEV_NAME_MAX - 1);
+	if ((cfg.flags & ALP_RPC_DEV_EPT_F_BIND_BY_NAME) && cfg.dst != ALP_RPC_DEV_ADDR_ANY)
 		die_usage("--bind-by-name and --dst exclude each other");
-	snprintf(cr.name, sizeof(cr.name), "%s", argv[0]);
-	pick_ctrl(want, ctrl, sizeof(ctrl));
-	fd = ctrl_open(ctrl);
-	if (fd < 0)
-		die_errno(fd == -ENOENT || fd == -ENODEV ? EXIT_NOCHANNEL : EXIT_FAIL, -fd,
-			  "cannot open %s", ctrl);
-	if (ioctl(fd, RPMSG_RPC_CREATE_EPT, &cr) < 0) {
+	cfg.name = argv[0];
+	pick_remote(want, &r);
+	if (alp_rpc_dev_ept_create(tools_dev(), r.control, &cfg, &ep)) {
 		int err = errno;
 
 		die_errno(err == EADDRINUSE || err == EADDRNOTAVAIL || err == EINVAL ? EXIT_USAGE :
-			  err == ENODEV ? EXIT_GONE : EXIT_FAIL, err,
-			  "creating endpoint '%s' on %s", cr.name, ctrl);
+			  err == ENODEV ? EXIT_GONE : err == ENOENT ? EXIT_NOCHANNEL : EXIT_FAIL, err,
+			  "creating endpoint '%s' on %s", cfg.name, r.control);
 	}
-	close(fd);
 	if (json) {
-		printf("{\"node\":\"/dev/rpmsg_rpc%u\",\"index\":%u,\"name\":", cr.index, cr.index);
-		json_string(stdout, cr.name, strlen(cr.name));
-		printf(",\"src\":%u,\"dst\":", cr.src);
-		if (cr.dst == RPMSG_RPC_ADDR_ANY)
+		printf("{\"node\":\"%s\",\"index\":%u,\"name\":", ep.node, ep.index);
+		json_string(stdout, ep.name, strlen(ep.name));
+		printf(",\"src\":%u,\"dst\":", ep.src);
+		if (ep.dst == ALP_RPC_DEV_ADDR_ANY)
 			printf("null");
 		else
-			printf("%u", cr.dst);
-		printf(",\"mtu\":%u,\"control\":\"%s\"}\n", cr.mtu, ctrl);
+			printf("%u", ep.dst);
+		printf(",\"mtu\":%u,\"control\":\"%s\"}\n", ep.mtu, r.control);
 	} else {
-		printf("/dev/rpmsg_rpc%u name=%s src=%u dst=", cr.index, cr.name, cr.src);
-		if (cr.dst == RPMSG_RPC_ADDR_ANY)
+		printf("%s name=%s src=%u dst=", ep.node, ep.name, ep.src);
+		if (ep.dst == ALP_RPC_DEV_ADDR_ANY)
 			printf("any");
 		else
-			printf("%u", cr.dst);
-		printf(" mtu=%u\n", cr.mtu);
+			printf("%u", ep.dst);
+		printf(" mtu=%u\n", ep.mtu);
 	}
 	return EXIT_OK;
-}
-
-/* NODE -> index N; dies on a malformed NODE. */
-static uint32_t node_index(const char *node)
-{
-	const char *p = node;
-
-	if (!strncmp(p, "/dev/", 5))
-		p += 5;
-	if (!strncmp(p, "rpmsg_rpc", 9) && isdigit((unsigned char)p[9]))
-		p += 9;
-	if (!isdigit((unsigned char)*p))
-		die_usage("'%s' is not an endpoint node (/dev/rpmsg_rpcN, rpmsg_rpcN or N)", node);
-	return parse_u32(p, "NODE");
 }
 
 static int destroy_one(const char *node)
 {
-	uint32_t idx = node_index(node);
-	struct rpmsg_rpc_ept_destroy d = { .size = sizeof(d), .index = idx };
-	char link[PATH_MAX], target[PATH_MAX], *slash;
-	ssize_t n;
-	int fd;
+	int err;
 
-	/* The endpoint device is a child of its control device. */
-	snprintf(link, sizeof(link), "/sys/class/rpmsg_rpc/rpmsg_rpc%u", idx);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0) {
-		warnmsg("no endpoint rpmsg_rpc%u (see 'rpcctl list')", idx);
+	if (alp_rpc_dev_ept_destroy(tools_dev(), node) == ALP_OK)
+		return EXIT_OK;
+	err = errno;
+	if (alp_last_error() == ALP_ERR_INVAL && err == EINVAL)
+		die_usage("'%s' is not an endpoint node (/dev/rpmsg_rpcN, rpmsg_rpcN or N)", node);
+	if (err == ENOENT) {
+		const char *base = strrchr(node, '/') ? strrchr(node, '/') + 1 : node;
+
+		warnmsg("no endpoint %s%s (see 'rpcctl list')",
+			strncmp(base, "rpmsg", 5) ? "rpmsg_rpc" : "", base);
 		return EXIT_NOCHANNEL;
 	}
-	target[n] = 0;
-	slash = strrchr(target, '/');
-	if (slash)
-		*slash = 0;
-	slash = strrchr(target, '/');
-	fd = ctrl_open(slash ? slash + 1 : target);
-	if (fd < 0) {
-		warnmsg("cannot open the control node of rpmsg_rpc%u: %s", idx, strerror(-fd));
-		return EXIT_FAIL;
-	}
-	if (ioctl(fd, RPMSG_RPC_DESTROY_EPT, &d) < 0) {
-		int err = errno;
-
-		close(fd);
-		warnmsg("destroying rpmsg_rpc%u: %s", idx, strerror(err));
-		return err == ENOENT ? EXIT_NOCHANNEL : err == ENODEV ? EXIT_GONE : EXIT_FAIL;
-	}
-	close(fd);
-	return EXIT_OK;
+	warnmsg("destroying %s: %s", node, strerror(err));
+	return err == ENODEV ? EXIT_GONE : EXIT_FAIL;
 }
 
 int cmd_destroy(int argc, char **argv)

@@ -39,13 +39,17 @@ static void usage(void)
 	       "if any) until interrupted, or until --count frames arrived. Each line:\n"
 	       "time, method, call kind and id (call frames), length, payload.\n"
 	       "When the remote goes away (crash, stop), a note goes to standard error\n"
-	       "and listening goes on once the remote is back. On unix-listen:PATH it\n"
-	       "accepts senders one at a time.\n"
+	       "and listening goes on once the remote is back.\n"
+	       "On unix:PATH it connects to the server listening there; if none does, it\n"
+	       "listens there itself and accepts senders one at a time (as on\n"
+	       "unix-listen:PATH, which always listens). With --hello or --exit-on-loss it\n"
+	       "always connects (waiting --wait for the server).\n"
 	       "\n"
 	       "Options:\n"
 	       "  -c, --count=N         exit after N frames\n"
 	       "  -t, --timeout=MS      stop after MS milliseconds; exit 3 if --count\n"
-	       "                        frames did not arrive by then\n"
+	       "                        frames did not arrive by then ('forever' is the\n"
+	       "                        default, 0 is refused)\n"
 	       "  -H, --hello=METHOD    send an empty METHOD frame once open and after every\n"
 	       "                        reconnection (for peers that learn their listeners\n"
 	       "                        from the first message they receive)\n"
@@ -198,7 +202,9 @@ int cmd_listen(int argc, char **argv)
 			l.count = parse_u32(optarg, "--count");
 			break;
 		case 't':
-			timeout = parse_u32(optarg, "--timeout");
+			timeout = parse_timeout(optarg, "--timeout");
+			if (timeout == UINT32_MAX)
+				timeout = 0;	/* none */
 			break;
 		case 'H':
 			if (alp_rpc_method_len(optarg) < 0)
@@ -239,6 +245,17 @@ int cmd_listen(int argc, char **argv)
 	fd = ept_node_open(argv[0]);
 	if (fd >= 0)
 		return listen_node(&l, fd, argv[0], hello, co.framing, &set, timeout);
+	/*
+	 * unix:PATH where nobody listens: be the listening side, as a user
+	 * who says "listen" expects; with a server there, connect to it (its
+	 * frames are what one wants to see). --hello and --exit-on-loss only
+	 * make sense towards a server: then always connect.
+	 */
+	if (!strncmp(argv[0], "unix:", 5) && !hello && !exit_on_loss &&
+	    !unix_listening(argv[0] + 5)) {
+		warnmsg("nobody listens on %s: listening there for senders", argv[0]);
+		return listen_unix(&l, argv[0] + 5, &set, timeout);
+	}
 	if (!strncmp(argv[0], "unix-listen:", 12)) {
 		if (hello || exit_on_loss)
 			die_usage("--hello and --exit-on-loss need a channel we connect to");

@@ -1,18 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * rpcctl monitor: remotes, channels and endpoints appearing and vanishing,
- * from udev events (raw kernel events when no udevd runs).
+ * from librpc's device-level events (<alp/rpc_device.h>).
  * Copyright (c) 2026 The rpmsg-rpc authors
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <getopt.h>
-#include <libudev.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+
+#include <alp/rpc_device.h>
 
 #include "rpcctl.h"
 
@@ -24,12 +22,14 @@ static void usage(void)
 	       "announced or withdrawn by a remote, an endpoint node created or destroyed.\n"
 	       "Each line: time, action (add, remove, change), kind (remote, control,\n"
 	       "channel, endpoint, chardev: an upstream rpmsg_char node), device,\n"
-	       "details.\n"
+	       "details, and what it means (remote-up, remote-down, remote-crashed,\n"
+	       "channel-announced, channel-withdrawn, endpoint-created, ...).\n"
 	       "\n"
 	       "Options:\n"
 	       "  -c, --count=N     exit after N events\n"
 	       "  -t, --timeout=MS  exit after MS milliseconds (status 3 if --count events\n"
-	       "                    did not arrive by then)\n"
+	       "                    did not arrive by then); 'forever' is the default,\n"
+	       "                    0 is refused\n"
 	       "  -j, --json        one JSON object per event\n"
 	       "  -h, --help        display this help and exit\n"
 	       "\n"
@@ -37,59 +37,52 @@ static void usage(void)
 	       "3 timeout.\n");
 }
 
-static const char *attr(struct udev_device *d, const char *name)
-{
-	const char *v = udev_device_get_sysattr_value(d, name);
+static const char *const actions[] = { "?", "add", "remove", "change" };
 
-	return v ? v : "";
+/* The kind column of earlier releases: what the device is. */
+static const char *kind_of(const alp_rpc_dev_event_t *ev)
+{
+	switch (ev->object) {
+	case ALP_RPC_DEV_OBJ_REMOTEPROC:
+		return "remote";
+	case ALP_RPC_DEV_OBJ_CHANNEL:
+		return "channel";
+	case ALP_RPC_DEV_OBJ_CONTROL:
+		return ev->backend == ALP_RPC_DEV_BACKEND_RPMSG_RPC ? "control" : "chardev";
+	default:
+		return ev->backend == ALP_RPC_DEV_BACKEND_RPMSG_RPC ? "endpoint" : "chardev";
+	}
 }
 
-/* Kind of device and its details (attributes read while it still exists). */
-static const char *describe(struct udev_device *d, char *buf, size_t cap)
+static void describe(const alp_rpc_dev_event_t *ev, char *buf, size_t cap)
 {
-	const char *sub = udev_device_get_subsystem(d);
-	const char *sys = udev_device_get_sysname(d);
-	const char *action = udev_device_get_action(d);
-	bool gone = action && !strcmp(action, "remove");
+	bool gone = ev->action == ALP_RPC_DEV_ACTION_REMOVE;
 
 	buf[0] = 0;
-	if (!strcmp(sub, "remoteproc")) {
+	switch (ev->object) {
+	case ALP_RPC_DEV_OBJ_REMOTEPROC:
 		if (!gone)
-			snprintf(buf, cap, "name=%s state=%s", attr(d, "name"), attr(d, "state"));
-		return "remote";
+			snprintf(buf, cap, "name=%s state=%s", ev->name, ev->state);
+		break;
+	case ALP_RPC_DEV_OBJ_CHANNEL:
+		if (ev->name[0])
+			snprintf(buf, cap, "name=%s dst=%u", ev->name, ev->dst);
+		break;
+	case ALP_RPC_DEV_OBJ_CONTROL:
+		if (!gone && ev->backend == ALP_RPC_DEV_BACKEND_RPMSG_RPC)
+			snprintf(buf, cap, "remote=%s rproc=%s", ev->name, ev->rproc);
+		else if (gone && ev->rproc[0])
+			snprintf(buf, cap, "rproc=%s state=%s", ev->rproc, ev->state);
+		break;
+	default:
+		if (gone)
+			break;
+		if (ev->backend == ALP_RPC_DEV_BACKEND_RPMSG_RPC)
+			snprintf(buf, cap, "name=%s src=%u dst=%u", ev->name, ev->src, ev->dst);
+		else
+			snprintf(buf, cap, "name=%s", ev->name);
+		break;
 	}
-	if (!strcmp(sub, "rpmsg_rpc")) {
-		if (!strncmp(sys, "rpmsg_rpc_ctrl", 14)) {
-			if (!gone)
-				snprintf(buf, cap, "remote=%s rproc=%s", attr(d, "remote"),
-					 attr(d, "rproc"));
-			return "control";
-		}
-		if (!gone)
-			snprintf(buf, cap, "name=%s src=%s dst=%s", attr(d, "name"), attr(d, "src"),
-				 attr(d, "dst"));
-		return "endpoint";
-	}
-	/*
-	 * The rpmsg bus: a channel device is named <transport>.<name>.<src>.<dst>
-	 * (read the name from it: after a removal the attributes are gone).
-	 * The rpmsg class: upstream rpmsg_char nodes (rpmsg_ctrlN, rpmsgN).
-	 */
-	if (strchr(sys, '.')) {
-		const char *first = strchr(sys, '.') + 1, *end = sys + strlen(sys);
-		int dots = 0;
-
-		while (end > first && dots < 2)
-			if (*--end == '.')
-				dots++;
-		if (dots == 2)
-			snprintf(buf, cap, "name=%.*s dst=%s", (int)(end - first), first,
-				 strrchr(sys, '.') + 1);
-		return "channel";
-	}
-	if (!gone)
-		snprintf(buf, cap, "name=%s", attr(d, "name"));
-	return "chardev";
 }
 
 int cmd_monitor(int argc, char **argv)
@@ -101,12 +94,10 @@ int cmd_monitor(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *const subsystems[] = { "remoteproc", "rpmsg_rpc", "rpmsg" };
-	uint32_t count = 0, timeout = 0, seen = 0;
-	bool json = false;
-	struct udev *udev;
-	struct udev_monitor *mon;
+	uint32_t count = 0, timeout = UINT32_MAX, seen = 0;
+	alp_rpc_dev_monitor_t *mon;
 	uint64_t deadline = 0;
+	bool json = false;
 	int c, rc = EXIT_OK;
 
 	while ((c = getopt_long(argc, argv, "c:t:jh", longopts, NULL)) != -1) {
@@ -115,7 +106,7 @@ int cmd_monitor(int argc, char **argv)
 			count = parse_u32(optarg, "--count");
 			break;
 		case 't':
-			timeout = parse_u32(optarg, "--timeout");
+			timeout = parse_timeout(optarg, "--timeout");
 			break;
 		case 'j':
 			json = true;
@@ -130,26 +121,19 @@ int cmd_monitor(int argc, char **argv)
 	if (optind < argc)
 		die_usage("unexpected argument '%s'", argv[optind]);
 
-	udev = udev_new();
-	/* Without udevd (a minimal system) only the kernel's own events exist. */
-	mon = udev ? udev_monitor_new_from_netlink(udev, access("/run/udev/control", F_OK) ?
-						   "kernel" : "udev") : NULL;
+	mon = alp_rpc_dev_monitor_open(tools_dev());
 	if (!mon)
-		die_errno(EXIT_FAIL, errno ? errno : ENOTSUP, "cannot listen to udev events");
-	for (size_t i = 0; i < sizeof(subsystems) / sizeof(subsystems[0]); i++)
-		udev_monitor_filter_add_match_subsystem_devtype(mon, subsystems[i], NULL);
-	if (udev_monitor_enable_receiving(mon) < 0)
-		die_errno(EXIT_FAIL, errno, "cannot listen to udev events");
-
-	if (timeout)
-		deadline = now_ns() + (uint64_t)timeout * 1000000u;
+		die_status(alp_last_error(), "cannot listen to udev events");
+	if (timeout != UINT32_MAX)
+		deadline = deadline_in(timeout);
 	/* Tell a script that events from now on are seen. */
 	if (!json)
 		warnmsg("watching remotes, channels and endpoints");
 	while (!count || seen < count) {
-		struct timespec ts = { 0, 0 }, *tsp = NULL;
-		struct pollfd pfd = { .fd = udev_monitor_get_fd(mon), .events = POLLIN };
-		struct udev_device *d;
+		alp_rpc_dev_event_t ev = { .size = sizeof(ev) };
+		uint32_t wait = UINT32_MAX;
+		char details[256], t[32];
+		alp_status_t st;
 
 		if (deadline) {
 			uint64_t now = now_ns();
@@ -159,40 +143,32 @@ int cmd_monitor(int argc, char **argv)
 					rc = EXIT_TIMEOUT;
 				break;
 			}
-			ts.tv_sec = (time_t)((deadline - now) / 1000000000u);
-			ts.tv_nsec = (long)((deadline - now) % 1000000000u);
-			tsp = &ts;
+			wait = (uint32_t)((deadline - now + 999999) / 1000000);
 		}
-		if (ppoll(&pfd, 1, tsp, NULL) <= 0)
+		st = alp_rpc_dev_monitor_read(mon, &ev, wait);
+		if (st == ALP_ERR_TIMEOUT)
 			continue;
-		while ((d = udev_monitor_receive_device(mon)) && (!count || seen < count)) {
-			char details[256], t[32];
-			const char *action = udev_device_get_action(d);
-			const char *kind = describe(d, details, sizeof(details));
-
-			if (!strcmp(action, "bind") || !strcmp(action, "unbind")) {
-				udev_device_unref(d);
-				continue;
-			}
-			timestamp(t, sizeof(t));
-			if (json) {
-				printf("{\"time\":\"%s\",\"action\":\"%s\",\"kind\":\"%s\",\"device\":",
-				       t, action, kind);
-				json_string(stdout, udev_device_get_sysname(d),
-					    strlen(udev_device_get_sysname(d)));
-				printf(",\"details\":");
-				json_string(stdout, details, strlen(details));
-				printf("}\n");
-			} else {
-				printf("%s  %-6s %-8s %s%s%s\n", t, action, kind,
-				       udev_device_get_sysname(d), details[0] ? "  " : "", details);
-			}
-			fflush(stdout);
-			seen++;
-			udev_device_unref(d);
+		if (st)
+			die_status(st, "reading events");
+		describe(&ev, details, sizeof(details));
+		timestamp(t, sizeof(t));
+		if (json) {
+			printf("{\"time\":\"%s\",\"action\":\"%s\",\"kind\":\"%s\",\"device\":",
+			       t, actions[ev.action < 4 ? ev.action : 0], kind_of(&ev));
+			json_string(stdout, ev.device, strlen(ev.device));
+			printf(",\"details\":");
+			json_string(stdout, details, strlen(details));
+			printf(",\"event\":\"%s\"}\n", alp_rpc_dev_event_name(ev.type));
+		} else {
+			printf("%s  %-6s %-8s %s%s%s", t, actions[ev.action < 4 ? ev.action : 0],
+			       kind_of(&ev), ev.device, details[0] ? "  " : "", details);
+			if (ev.type != ALP_RPC_DEV_EVENT_OTHER)
+				printf("  (%s)", alp_rpc_dev_event_name(ev.type));
+			putchar('\n');
 		}
+		fflush(stdout);
+		seen++;
 	}
-	udev_monitor_unref(mon);
-	udev_unref(udev);
+	alp_rpc_dev_monitor_close(mon);
 	return rc;
 }

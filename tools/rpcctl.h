@@ -1,12 +1,29 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * rpcctl subcommands: one file each (rpcctl-NAME.c).
+ * rpcctl subcommands: one file each (rpcctl-NAME.c); what they share is in
+ * the tools-*.c files, one concern each.
  * Copyright (c) 2026 The rpmsg-rpc authors
  */
 #ifndef RPCCTL_H
 #define RPCCTL_H
 
-#include "tools-common.h"
+#include <alp/rpc.h>
+#include <alp/rpc_codec.h>
+#include <alp/rpc_ext.h>
+
+#include "tools-channel.h"
+#include "tools-clock.h"
+#include "tools-messages.h"
+#include "tools-options.h"
+#include "tools-output.h"
+#include "tools-payload.h"
+#include "tools-peer-io.h"
+
+struct subcommand {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
 
 int cmd_list(int argc, char **argv);
 int cmd_create(int argc, char **argv);

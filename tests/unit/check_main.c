@@ -21,6 +21,7 @@ int main(void)
 	srunner_add_suite(sr, transport_rpmsg_char_suite());
 	srunner_add_suite(sr, transport_rpmsg_rpc_suite());
 	srunner_add_suite(sr, discovery_suite());
+	srunner_add_suite(sr, device_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

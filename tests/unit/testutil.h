@@ -75,5 +75,6 @@ Suite *transport_unix_suite(void);
 Suite *transport_rpmsg_char_suite(void);
 Suite *transport_rpmsg_rpc_suite(void);
 Suite *discovery_suite(void);
+Suite *device_suite(void);
 
 #endif
