@@ -15,6 +15,8 @@
 
 [ "${VM_ACCEL:-auto}" != kvm ] || vm_die "the arm64 guest runs under TCG only (VM_ACCEL=kvm)"
 accel=tcg
+# Emulating another architecture is slower: the default timeout tripled.
+[ "$timeout" != 1500 ] || timeout=4500
 root=$("$VM_DIR/arm64/make-root" "$kdir") || vm_die "no arm64 root file system"
 guest_kdir=/rpc/cache/${kdir#"$RPMSG_RPC_CACHE"/}
 # arm64 stack dumps have no </TASK>: they end at the entry from user space
