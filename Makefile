@@ -6,9 +6,8 @@
 # Where the VM test bed keeps the test kernel (outside the checkout).
 export RPMSG_RPC_CACHE ?= /var/cache/rpmsg-rpc
 
-.PHONY: all lib tools demo install help deps test test-host test-vm test-vm-6.12 check-kernel \
-	check-cross check-deb check-yocto vm-prepare kernel-tree clean
-.PHONY: all lib tools demo install help deps test test-host test-vm test-vm-6.12 check-kernel vm-prepare kernel-tree soak bench clean
+.PHONY: all lib tools demo install help deps test test-host test-vm test-vm-6.12 test-vm-arm64 \
+	check-kernel check-cross check-deb check-yocto vm-prepare kernel-tree soak bench clean
 
 all: lib tools
 
@@ -37,6 +36,7 @@ help:
 	@echo '  test-host   host-only suites'
 	@echo '  test-vm     build the test kernel (cached) and run the VM suites'
 	@echo '  test-vm-6.12 the same on a 6.12 test kernel'
+	@echo '  test-vm-arm64 the same on arm64 (TCG), and with 32-bit armhf user space'
 	@echo '  check-kernel checkpatch + compile checks against Debian 6.1/6.12 headers'
 	@echo '  check-cross cross-build everything for arm64 as the recipes do, inspect the ELFs'
 	@echo '  check-deb   build the Debian packages, lintian, DKMS build from the package'
@@ -54,6 +54,7 @@ test: deps
 	$(MAKE) test-host
 	$(MAKE) test-vm
 	$(MAKE) test-vm-6.12
+	$(MAKE) test-vm-arm64
 	$(MAKE) check-kernel
 	$(MAKE) check-cross
 	$(MAKE) check-deb
@@ -71,6 +72,13 @@ test-vm:
 # compiled. Logs in build/k6.12/.
 test-vm-6.12:
 	RPMSG_RPC_KERNEL=6.12 tests/vm/run-all
+
+# The VM runs on an arm64 guest (qemu-system-aarch64, TCG): the test kernel
+# cross-built, a Debian arm64 root, every program cross-built for arm64 and
+# again for armhf, 32-bit user space on the 64-bit kernel (tests/vm/arm64/,
+# docs/design.md). Logs in build/arm64/.
+test-vm-arm64:
+	RPMSG_RPC_ARCH=arm64 tests/vm/run-all
 
 kernel-tree:
 	@tests/vm/build-kernel
