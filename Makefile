@@ -95,7 +95,10 @@ soak: deps
 # KASAN/lockdep/kmemleak/UBSAN/fault injection (tests/vm/kernel-bench.config,
 # cached separately). `make bench BENCH_KERNEL=debug` runs it on the debug
 # test kernel instead, for comparison (docs/benchmarks.md).
+# Also librpc against the raw exchange it wraps (host, socketpair):
+# instructions per round trip (callgrind) and wall-clock ratios.
 bench: deps
+	$(MAKE) -C tests/unit bench
 	tests/vm/bench/run
 
 # Kernel code style and portability: checkpatch on the driver and the test
