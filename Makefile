@@ -6,7 +6,8 @@
 # Where the VM test bed keeps the test kernel (outside the checkout).
 export RPMSG_RPC_CACHE ?= /var/cache/rpmsg-rpc
 
-.PHONY: all lib tools demo install help deps test test-host test-vm test-vm-6.12 check-kernel vm-prepare kernel-tree clean
+.PHONY: all lib tools demo install help deps test test-host test-vm test-vm-6.12 check-kernel \
+	check-cross check-deb check-yocto vm-prepare kernel-tree clean
 
 all: lib tools
 
@@ -36,6 +37,9 @@ help:
 	@echo '  test-vm     build the test kernel (cached) and run the VM suites'
 	@echo '  test-vm-6.12 the same on a 6.12 test kernel'
 	@echo '  check-kernel checkpatch + compile checks against Debian 6.1/6.12 headers'
+	@echo '  check-cross cross-build everything for arm64 as the recipes do, inspect the ELFs'
+	@echo '  check-deb   build the Debian packages, lintian, DKMS build from the package'
+	@echo '  check-yocto parse the Yocto layer with BitBake (RPMSG_RPC_YOCTO_SCARTHGAP=, _WRYNOSE=)'
 	@echo '  kernel-tree build or reuse the test kernel; prints its directory'
 	@echo '  deps        install missing Debian packages (tests/packages.txt)'
 	@echo '  clean       remove build products from the checkout'
@@ -48,6 +52,9 @@ test: deps
 	$(MAKE) test-vm
 	$(MAKE) test-vm-6.12
 	$(MAKE) check-kernel
+	$(MAKE) check-cross
+	$(MAKE) check-deb
+	$(MAKE) check-yocto
 
 test-host:
 	$(MAKE) -C tests/unit test
@@ -74,6 +81,21 @@ check-kernel: kernel-tree
 	$(MAKE) -C kernel style compile-check
 	$(CHECKPATCH) --no-tree --quiet -f tests/sim/sim_*.c tests/sim/sim_internal.h \
 		tests/vm/selftest/kasan_uaf.c
+
+# Packaging (docs/packaging.md): the arm64 cross build as the Yocto recipes
+# and debian/rules call the Makefiles, with readelf checks of the results.
+check-cross:
+	tests/packaging/check-cross
+
+# The Debian packages from packaging/debian (needs the test kernel tree for
+# the DKMS build, hence after test-vm in `make test`).
+check-deb:
+	tests/packaging/check-deb
+
+# The Yocto layer with the real BitBake; skipped (and says why) unless
+# RPMSG_RPC_YOCTO_SCARTHGAP / RPMSG_RPC_YOCTO_WRYNOSE name the checkouts.
+check-yocto:
+	tests/packaging/check-yocto
 
 # Everything the guest runs, built against the test kernel tree $(KDIR).
 # Called by tests/vm/run before it boots the guest.

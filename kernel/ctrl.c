@@ -6,13 +6,19 @@
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/delay.h>
 #include <linux/idr.h>
 #include <linux/module.h>
 #include <linux/remoteproc.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/virtio.h>
+#include <linux/virtio_config.h>
 
 #include "internal.h"
+
+/* How long a create waits for a remote whose transport is still starting */
+#define RPC_READY_WAIT_MS	1000
 
 static LIST_HEAD(rpc_ctrls);
 static DEFINE_IDA(rpc_ctrl_ida);
@@ -103,11 +109,26 @@ static const struct device_type rpc_ctrl_type = {
 
 static const struct file_operations rpc_ctrl_fops;
 
+/*
+ * Only virtio transports: glink and SMD register the same anchor device,
+ * but creating endpoints on it fails there (ENOTSUPP). One line per remote
+ * says why it has no control node.
+ */
+static bool rpc_transport_supported(struct device *parent)
+{
+	return parent->bus && !strcmp(parent->bus->name, "virtio");
+}
+
 int rpc_ctrl_add(struct rpmsg_device *anchor)
 {
 	struct rpc_ctrl *ctrl;
 	int ret;
 
+	if (!rpc_transport_supported(anchor->dev.parent)) {
+		dev_info(&anchor->dev,
+			 "not a virtio transport: no rpmsg_rpc control node\n");
+		return 0;
+	}
 	ctrl = kzalloc(sizeof(*ctrl), GFP_KERNEL);
 	if (!ctrl)
 		return -ENOMEM;
@@ -115,6 +136,7 @@ int rpc_ctrl_add(struct rpmsg_device *anchor)
 	INIT_LIST_HEAD(&ctrl->epts);
 	INIT_LIST_HEAD(&ctrl->chans);
 	INIT_LIST_HEAD(&ctrl->node);
+	atomic_set(&ctrl->rx_queued, 0);
 	ctrl->parent = anchor->dev.parent;
 	rpc_ctrl_identify(ctrl, ctrl->parent);
 	ctrl->index = -1;
@@ -238,19 +260,11 @@ static long rpc_ctrl_info(struct rpc_ctrl *ctrl, unsigned int cmd,
 	return 0;
 }
 
-static int rpc_check_name(const char *name, u32 flags)
-{
-	if (!memchr(name, '\0', RPMSG_RPC_NAME_SIZE))
-		return -EINVAL;
-	if ((flags & (RPMSG_RPC_EPT_F_ANNOUNCE | RPMSG_RPC_EPT_F_BIND_BY_NAME)) &&
-	    !name[0])
-		return -EINVAL;
-	return 0;
-}
-
-static int rpc_check_create(const struct rpmsg_rpc_ept_create *req, bool fd)
+static int rpc_check_create(struct file *filp,
+			    const struct rpmsg_rpc_ept_create *req, bool fd)
 {
 	u32 known = RPMSG_RPC_EPT_F_ANNOUNCE | RPMSG_RPC_EPT_F_BIND_BY_NAME;
+	int ret;
 
 	if (fd)
 		known |= RPMSG_RPC_EPT_F_NONBLOCK | RPMSG_RPC_EPT_F_CLOEXEC;
@@ -262,30 +276,66 @@ static int rpc_check_create(const struct rpmsg_rpc_ept_create *req, bool fd)
 	if (req->src != RPMSG_RPC_ADDR_ANY &&
 	    req->src < RPMSG_RPC_RESERVED_ADDRS)
 		return -EADDRNOTAVAIL;
-	return rpc_check_name(req->name, req->flags);
+	ret = rpc_check_name(req->name, req->flags);
+	if (ret)
+		return ret;
+	return rpc_check_dst(filp, req->dst);
+}
+
+/*
+ * virtio registers the anchor (and so our control node appears) before it
+ * sets DRIVER_OK; nothing may be queued on its vrings before that. Called
+ * with ctrl->lock held and ctrl->anchor set, so the transport is alive.
+ */
+static bool rpc_transport_ready(struct rpc_ctrl *ctrl)
+{
+	struct virtio_device *vdev = dev_to_virtio(ctrl->parent);
+
+	return vdev->config->get_status(vdev) & VIRTIO_CONFIG_S_DRIVER_OK;
+}
+
+/* Under ctrl->lock: a new endpoint, or why not (-EAGAIN: not ready yet). */
+static struct rpc_ept *rpc_ctrl_try_new_ept(struct rpc_ctrl *ctrl,
+					    const struct rpmsg_rpc_ept_create *req,
+					    bool node)
+{
+	lockdep_assert_held(&ctrl->lock);
+	if (!ctrl->anchor)
+		return ERR_PTR(-ENODEV);
+	if (!rpc_transport_ready(ctrl))
+		return ERR_PTR(-EAGAIN);
+	if (ctrl->n_epts >= RPC_MAX_EPTS)
+		return ERR_PTR(-ENOSPC);
+	return rpc_ept_create(ctrl, req, node);
 }
 
 /* Returns a new endpoint with an extra reference for the caller. */
 static struct rpc_ept *rpc_ctrl_new_ept(struct rpc_ctrl *ctrl,
 					const struct rpmsg_rpc_ept_create *req,
-					bool node)
+					bool node, bool nonblock)
 {
+	unsigned long deadline = jiffies + msecs_to_jiffies(RPC_READY_WAIT_MS);
 	struct rpc_ept *ept;
 	int ret;
 
-	mutex_lock(&ctrl->lock);
-	if (ctrl->anchor)
-		ept = rpc_ept_create(ctrl, req, node);
-	else
-		ept = ERR_PTR(-ENODEV);
-	if (!IS_ERR(ept))
-		get_device(&ept->dev);
-	mutex_unlock(&ctrl->lock);
+	for (;;) {
+		mutex_lock(&ctrl->lock);
+		ept = rpc_ctrl_try_new_ept(ctrl, req, node);
+		if (!IS_ERR(ept))
+			get_device(&ept->dev);
+		mutex_unlock(&ctrl->lock);
+		if (PTR_ERR_OR_ZERO(ept) != -EAGAIN || nonblock)
+			break;
+		if (time_after(jiffies, deadline))
+			return ERR_PTR(-EAGAIN);
+		if (msleep_interruptible(1))
+			return ERR_PTR(-EINTR);
+	}
 	if (IS_ERR(ept))
 		return ept;
 
 	if (req->flags & RPMSG_RPC_EPT_F_ANNOUNCE) {
-		ret = rpc_ept_announce(ept);
+		ret = rpc_ept_announce(ept, nonblock);
 		if (ret) {
 			rpc_ept_destroy(ept);
 			put_device(&ept->dev);
@@ -295,8 +345,8 @@ static struct rpc_ept *rpc_ctrl_new_ept(struct rpc_ctrl *ctrl,
 	return ept;
 }
 
-static long rpc_ctrl_create(struct rpc_ctrl *ctrl, unsigned int cmd,
-			    void __user *arg, bool want_fd)
+static long rpc_ctrl_create(struct rpc_ctrl *ctrl, struct file *filp,
+			    unsigned int cmd, void __user *arg, bool want_fd)
 {
 	struct rpmsg_rpc_ept_create req;
 	struct rpmsg_rpc_ept_info info;
@@ -309,11 +359,12 @@ static long rpc_ctrl_create(struct rpc_ctrl *ctrl, unsigned int cmd,
 			  cmd, arg);
 	if (ret)
 		return ret;
-	ret = rpc_check_create(&req, want_fd);
+	ret = rpc_check_create(filp, &req, want_fd);
 	if (ret)
 		return ret;
 
-	ept = rpc_ctrl_new_ept(ctrl, &req, !want_fd);
+	ept = rpc_ctrl_new_ept(ctrl, &req, !want_fd,
+			       filp->f_flags & O_NONBLOCK);
 	if (IS_ERR(ept))
 		return PTR_ERR(ept);
 
@@ -362,19 +413,26 @@ err_destroy:
 }
 
 /* Upstream rpmsg_ctrl's RPMSG_CREATE_EPT_IOCTL: a node, no flags. */
-static long rpc_ctrl_create_compat(struct rpc_ctrl *ctrl, void __user *arg)
+static long rpc_ctrl_create_compat(struct rpc_ctrl *ctrl, struct file *filp,
+				   void __user *arg)
 {
 	struct rpmsg_rpc_ept_create req = { .size = sizeof(req) };
 	struct rpmsg_endpoint_info uinfo;
 	struct rpc_ept *ept;
+	int ret;
 
 	if (copy_from_user(&uinfo, arg, sizeof(uinfo)))
 		return -EFAULT;
-	/* As lenient as upstream: the name is cut, any src is tried */
+	/* As upstream, the name is cut and any src is tried; our name rule */
 	memcpy(req.name, uinfo.name, sizeof(req.name) - 1);
 	req.src = uinfo.src;
 	req.dst = uinfo.dst;
-	ept = rpc_ctrl_new_ept(ctrl, &req, true);
+	ret = rpc_check_name(req.name, 0);
+	if (!ret)
+		ret = rpc_check_dst(filp, req.dst);
+	if (ret)
+		return ret;
+	ept = rpc_ctrl_new_ept(ctrl, &req, true, filp->f_flags & O_NONBLOCK);
 	if (IS_ERR(ept))
 		return PTR_ERR(ept);
 	put_device(&ept->dev);
@@ -414,74 +472,115 @@ static int rpc_list_check(struct rpmsg_rpc_list *req, size_t ver0)
 	return 0;
 }
 
-/* Copy entry n of a list; a larger user entry gets zeros at the end. */
-static int rpc_list_put(const struct rpmsg_rpc_list *req, u32 n,
-			const void *entry, size_t ksize)
+/*
+ * Copy n kernel entries of ksize bytes out to the user's array; a larger
+ * user entry gets zeros at the end. No lock held: the user's memory may
+ * fault for as long as its owner likes.
+ */
+static int rpc_list_out(const struct rpmsg_rpc_list *req, const void *kents,
+			u32 n, size_t ksize)
 {
-	void __user *dst = u64_to_user_ptr(req->entries) +
-			   (size_t)n * req->entry_size;
 	size_t len = min_t(size_t, ksize, req->entry_size);
+	void __user *dst;
+	u32 i;
 
-	if (copy_to_user(dst, entry, len))
-		return -EFAULT;
-	if (req->entry_size > len && clear_user(dst + len, req->entry_size - len))
-		return -EFAULT;
+	for (i = 0; i < n; i++) {
+		dst = u64_to_user_ptr(req->entries) + (size_t)i * req->entry_size;
+		if (copy_to_user(dst, kents + i * ksize, len))
+			return -EFAULT;
+		if (req->entry_size > len &&
+		    clear_user(dst + len, req->entry_size - len))
+			return -EFAULT;
+	}
 	return 0;
+}
+
+/*
+ * Snapshot up to max entries into kents (max * ksize bytes) under
+ * ctrl->lock; returns how many exist, or -ENODEV.
+ */
+static int rpc_list_snapshot(struct rpc_ctrl *ctrl, bool chans, void *kents,
+			     u32 max, u32 entry_size)
+{
+	struct rpmsg_rpc_channel *ch = kents;
+	struct rpmsg_rpc_ept_info *info = kents;
+	struct rpc_chan *chan;
+	struct rpc_ept *ept;
+	u32 n = 0;
+
+	mutex_lock(&ctrl->lock);
+	if (!ctrl->anchor) {
+		mutex_unlock(&ctrl->lock);
+		return -ENODEV;
+	}
+	if (chans) {
+		list_for_each_entry(chan, &ctrl->chans, node) {
+			if (n < max) {
+				strscpy(ch[n].name, chan->name,
+					sizeof(ch[n].name));
+				ch[n].addr = chan->addr;
+			}
+			n++;
+		}
+	} else {
+		list_for_each_entry(ept, &ctrl->epts, node) {
+			if (n < max) {
+				rpc_ept_fill_info(ept, &info[n]);
+				info[n].size = min_t(u32, sizeof(*info),
+						     entry_size);
+			}
+			n++;
+		}
+	}
+	mutex_unlock(&ctrl->lock);
+	return n;
+}
+
+/* The count of things to list, read under the lock, for sizing. */
+static u32 rpc_list_count(struct rpc_ctrl *ctrl, bool chans)
+{
+	return chans ? ctrl->n_chans : ctrl->n_epts;
 }
 
 static long rpc_ctrl_list(struct rpc_ctrl *ctrl, unsigned int cmd,
 			  void __user *arg, bool chans)
 {
 	struct rpmsg_rpc_list __user *ureq = arg;
-	struct rpmsg_rpc_ept_info info;
-	struct rpmsg_rpc_channel ch;
+	size_t ksize = chans ? sizeof(struct rpmsg_rpc_channel) :
+			       sizeof(struct rpmsg_rpc_ept_info);
 	struct rpmsg_rpc_list req;
-	struct rpc_chan *chan;
-	struct rpc_ept *ept;
-	u32 n = 0;
+	void *kents = NULL;
+	u32 max;
+	int n;
 	int ret;
 
 	ret = rpc_copy_in(&req, sizeof(req), RPMSG_RPC_LIST_SIZE_VER0, cmd, arg);
 	if (ret)
 		return ret;
-	ret = rpc_list_check(&req, chans ? sizeof(ch) :
+	ret = rpc_list_check(&req, chans ? ksize :
 			     RPMSG_RPC_EPT_INFO_SIZE_VER0);
 	if (ret)
 		return ret;
 
 	mutex_lock(&ctrl->lock);
-	if (!ctrl->anchor) {
-		ret = -ENODEV;
+	max = min(req.count, rpc_list_count(ctrl, chans));
+	mutex_unlock(&ctrl->lock);
+	if (max) {
+		kents = kvcalloc(max, ksize, GFP_KERNEL);
+		if (!kents)
+			return -ENOMEM;
+	}
+	n = rpc_list_snapshot(ctrl, chans, kents, max, req.entry_size);
+	if (n < 0) {
+		ret = n;
 		goto out;
 	}
-	if (chans) {
-		list_for_each_entry(chan, &ctrl->chans, node) {
-			if (n < req.count) {
-				memset(&ch, 0, sizeof(ch));
-				strscpy(ch.name, chan->name, sizeof(ch.name));
-				ch.addr = chan->addr;
-				ret = rpc_list_put(&req, n, &ch, sizeof(ch));
-				if (ret)
-					goto out;
-			}
-			n++;
-		}
-	} else {
-		list_for_each_entry(ept, &ctrl->epts, node) {
-			if (n < req.count) {
-				rpc_ept_fill_info(ept, &info);
-				info.size = min_t(u32, sizeof(info),
-						  req.entry_size);
-				ret = rpc_list_put(&req, n, &info, sizeof(info));
-				if (ret)
-					goto out;
-			}
-			n++;
-		}
-	}
-	ret = put_user(n, &ureq->count);
+	/* the list may have grown meanwhile: report it, fill what we have */
+	ret = rpc_list_out(&req, kents, min_t(u32, n, max), ksize);
+	if (!ret)
+		ret = put_user((u32)n, &ureq->count);
 out:
-	mutex_unlock(&ctrl->lock);
+	kvfree(kents);
 	return ret;
 }
 
@@ -491,18 +590,30 @@ static long rpc_ctrl_ioctl(struct file *filp, unsigned int cmd,
 	struct rpc_ctrl *ctrl = filp->private_data;
 	void __user *uarg = (void __user *)arg;
 
+	int ret;
+
 	if (cmd == RPMSG_CREATE_EPT_IOCTL)
-		return rpc_ctrl_create_compat(ctrl, uarg);
+		return rpc_need_write(filp) ?: rpc_ctrl_create_compat(ctrl, filp,
+								       uarg);
 	if (_IOC_TYPE(cmd) != RPMSG_RPC_IOC_MAGIC)
 		return -ENOTTY;
+
+	switch (RPC_IOC_NOSIZE(cmd)) {
+	case RPC_IOC_NOSIZE(RPMSG_RPC_CREATE_EPT):
+	case RPC_IOC_NOSIZE(RPMSG_RPC_CREATE_EPT_FD):
+	case RPC_IOC_NOSIZE(RPMSG_RPC_DESTROY_EPT):
+		ret = rpc_need_write(filp);
+		if (ret)
+			return ret;
+	}
 
 	switch (RPC_IOC_NOSIZE(cmd)) {
 	case RPC_IOC_NOSIZE(RPMSG_RPC_CTRL_INFO):
 		return rpc_ctrl_info(ctrl, cmd, uarg);
 	case RPC_IOC_NOSIZE(RPMSG_RPC_CREATE_EPT):
-		return rpc_ctrl_create(ctrl, cmd, uarg, false);
+		return rpc_ctrl_create(ctrl, filp, cmd, uarg, false);
 	case RPC_IOC_NOSIZE(RPMSG_RPC_CREATE_EPT_FD):
-		return rpc_ctrl_create(ctrl, cmd, uarg, true);
+		return rpc_ctrl_create(ctrl, filp, cmd, uarg, true);
 	case RPC_IOC_NOSIZE(RPMSG_RPC_DESTROY_EPT):
 		return rpc_ctrl_destroy(ctrl, cmd, uarg);
 	case RPC_IOC_NOSIZE(RPMSG_RPC_LIST_EPTS):

@@ -21,8 +21,11 @@
 /*
  * How long a sender that found no free transport buffer waits before it
  * tries again: the transport has no "buffer free" event we could wait for.
+ * Pollers' re-check interval starts there and backs off to the maximum
+ * while the remote stays stalled.
  */
 #define RPC_TX_RECHECK_MS	2
+#define RPC_TX_RECHECK_MAX_MS	64
 
 static DEFINE_IDA(rpc_ept_ida);
 static struct lock_class_key rpc_cb_lock_key;
@@ -43,6 +46,21 @@ struct rpc_msg {
 	u8 data[];
 };
 
+/*
+ * Every message we hold counts against its remote's budget, from the rx
+ * callback until it is freed (delivered or purged).
+ */
+static bool rpc_budget_take(struct rpc_ept *ept)
+{
+	return atomic_add_unless(&ept->ctrl->rx_queued, 1, RPC_RX_BUDGET);
+}
+
+static void rpc_msg_free(struct rpc_ept *ept, struct rpc_msg *msg)
+{
+	atomic_dec(&ept->ctrl->rx_queued);
+	kfree(msg);
+}
+
 /* Runs in the transport's rx context, which may be atomic. */
 static int rpc_ept_rx(struct rpmsg_device *rpdev, void *data, int len,
 		      void *priv, u32 src)
@@ -51,13 +69,15 @@ static int rpc_ept_rx(struct rpmsg_device *rpdev, void *data, int len,
 	struct rpc_msg *msg = NULL;
 	unsigned long flags;
 
-	if (len >= 0) {
+	if (len >= 0 && rpc_budget_take(ept)) {
 		msg = kmalloc(struct_size(msg, data, len),
 			      GFP_ATOMIC | __GFP_NOWARN);
 		if (msg) {
 			msg->src = src;
 			msg->len = len;
 			memcpy(msg->data, data, len);
+		} else {
+			atomic_dec(&ept->ctrl->rx_queued);
 		}
 	}
 
@@ -65,8 +85,12 @@ static int rpc_ept_rx(struct rpmsg_device *rpdev, void *data, int len,
 	if (!msg || ept->rxq_len >= ept->rxq_limit) {
 		ept->stats.rx_drops++;
 		ept->drop_pending = true;
+		ept->rx_err = true;
 		spin_unlock_irqrestore(&ept->qlock, flags);
-		kfree(msg);
+		if (msg)
+			rpc_msg_free(ept, msg);
+		/* a reader learns of it (ENOBUFS) */
+		wake_up_interruptible_poll(&ept->wq, EPOLLIN | EPOLLRDNORM);
 		return 0;
 	}
 	msg->drops = ept->drop_pending;
@@ -86,18 +110,22 @@ static bool rpc_ept_dead(struct rpc_ept *ept)
 	return READ_ONCE(ept->state) == RPMSG_RPC_STATE_DEAD;
 }
 
-static bool rpc_rx_ready(struct rpc_ept *ept)
+static bool rpc_rx_ready(struct rpc_ept *ept, bool drops_err)
 {
-	return !list_empty(&ept->rxq) || rpc_ept_dead(ept);
+	return !list_empty(&ept->rxq) || rpc_ept_dead(ept) ||
+	       (drops_err && READ_ONCE(ept->rx_err));
 }
 
 /*
  * Take the next message of at most cap bytes, waiting unless nonblock. A
  * longer one stays queued (EMSGSIZE) and *need says how long it is. Queued
  * messages are delivered even after the endpoint died; then EPIPE.
+ * drops_err (read()): after drops, fail once with ENOBUFS first; otherwise
+ * (RECV_BATCH, which flags the message after the drops) taking a message
+ * consumes that notice too.
  */
 static struct rpc_msg *rpc_ept_pop(struct rpc_ept *ept, size_t cap,
-				   bool nonblock, u32 *need)
+				   bool nonblock, bool drops_err, u32 *need)
 {
 	struct rpc_msg *msg;
 	int ret;
@@ -105,12 +133,16 @@ static struct rpc_msg *rpc_ept_pop(struct rpc_ept *ept, size_t cap,
 	for (;;) {
 		spin_lock_irq(&ept->qlock);
 		msg = list_first_entry_or_null(&ept->rxq, struct rpc_msg, node);
-		if (msg && msg->len > cap) {
+		if (drops_err && ept->rx_err) {
+			ept->rx_err = false;
+			msg = ERR_PTR(-ENOBUFS);
+		} else if (msg && msg->len > cap) {
 			*need = msg->len;
 			msg = ERR_PTR(-EMSGSIZE);
 		} else if (msg) {
 			list_del(&msg->node);
 			ept->rxq_len--;
+			ept->rx_err = false;
 		}
 		spin_unlock_irq(&ept->qlock);
 		if (msg)
@@ -119,7 +151,8 @@ static struct rpc_msg *rpc_ept_pop(struct rpc_ept *ept, size_t cap,
 			return ERR_PTR(-EPIPE);
 		if (nonblock)
 			return ERR_PTR(-EAGAIN);
-		ret = wait_event_interruptible(ept->wq, rpc_rx_ready(ept));
+		ret = wait_event_interruptible(ept->wq,
+					       rpc_rx_ready(ept, drops_err));
 		if (ret)
 			return ERR_PTR(ret);
 	}
@@ -201,43 +234,69 @@ static bool rpc_tx_ready(struct rpc_ept *ept)
 }
 
 /*
+ * A send found no buffer: count it, and if the re-check timer had said
+ * "try again" (its POLLOUT estimate was wrong), make it wait longer next
+ * time.
+ */
+static void rpc_ept_tx_busy(struct rpc_ept *ept)
+{
+	spin_lock_irq(&ept->qlock);
+	ept->stats.tx_busy++;
+	if (ept->tx_hinted)
+		ept->tx_recheck_ms = min_t(u32, ept->tx_recheck_ms * 2,
+					   RPC_TX_RECHECK_MAX_MS);
+	ept->tx_hinted = false;
+	WRITE_ONCE(ept->tx_blocked, true);
+	spin_unlock_irq(&ept->qlock);
+}
+
+static void rpc_ept_tx_done(struct rpc_ept *ept)
+{
+	spin_lock_irq(&ept->qlock);
+	ept->tx_recheck_ms = RPC_TX_RECHECK_MS;
+	ept->tx_hinted = false;
+	WRITE_ONCE(ept->tx_blocked, false);
+	spin_unlock_irq(&ept->qlock);
+}
+
+/*
  * Send one message. The transport's own blocking send is not used: it
  * busy-loops with a signal pending and returns -ERESTARTSYS on timeout
- * (6.1). We try, and wait here, interruptibly and at most tx_timeout_ms.
+ * (6.1). We try, and wait here, interruptibly and at most tx_timeout_ms,
+ * retrying every RPC_TX_RECHECK_MS (an hrtimer wait: a jiffy may be 10 ms).
+ * A signal ends the wait with EINTR, never a restart: a restarted send
+ * would start its bound again, so periodic signals would make it unbounded
+ * (sockets with SO_SNDTIMEO do the same, see signal(7)).
  */
 static int rpc_ept_send(struct rpc_ept *ept, u32 src, u32 dst, void *data,
 			size_t len, bool nonblock)
 {
-	unsigned long deadline;
-	long left;
+	ktime_t deadline, step;
 	int ret;
 
 	if (len > ept->mtu)
 		return -EMSGSIZE;
-	deadline = jiffies + msecs_to_jiffies(READ_ONCE(ept->tx_timeout_ms));
+	deadline = ktime_add_ms(ktime_get(), READ_ONCE(ept->tx_timeout_ms));
 	for (;;) {
 		ret = rpc_ept_trysend(ept, src, dst, data, len);
 		if (ret != -ENOMEM && ret != -EAGAIN)
 			break;
-		spin_lock_irq(&ept->qlock);
-		ept->stats.tx_busy++;
-		spin_unlock_irq(&ept->qlock);
-		WRITE_ONCE(ept->tx_blocked, true);
+		rpc_ept_tx_busy(ept);
 		if (nonblock)
 			return -EAGAIN;
-		left = (long)(deadline - jiffies);
-		if (left <= 0)
+		step = ktime_sub(deadline, ktime_get());
+		if (ktime_to_ns(step) <= 0)
 			return -ETIMEDOUT;
-		left = min_t(long, left, msecs_to_jiffies(RPC_TX_RECHECK_MS));
-		left = wait_event_interruptible_timeout(ept->wq,
-							rpc_tx_ready(ept),
-							left);
-		if (left < 0)
-			return left;
+		step = min(step, ms_to_ktime(RPC_TX_RECHECK_MS));
+		ret = wait_event_interruptible_hrtimeout(ept->wq,
+							 rpc_tx_ready(ept),
+							 step);
+		if (ret == -ERESTARTSYS)
+			return -EINTR;
 	}
 	if (ret)
 		return ret;
-	WRITE_ONCE(ept->tx_blocked, false);
+	rpc_ept_tx_done(ept);
 	return 0;
 }
 
@@ -258,10 +317,15 @@ static void rpc_ns_fill(struct rpc_ept *ept, struct rpmsg_device *rpdev,
 	nsm->flags = cpu_to_rpmsg32(rpdev, flags);
 }
 
-/* Name-service create for an ANNOUNCE endpoint: waits like a write. */
-int rpc_ept_announce(struct rpc_ept *ept)
+/*
+ * Name-service create for an ANNOUNCE endpoint: waits like a write (not
+ * at all for a non-blocking caller). Only an announcement that went out
+ * is withdrawn when the endpoint dies.
+ */
+int rpc_ept_announce(struct rpc_ept *ept, bool nonblock)
 {
 	struct rpmsg_ns_msg nsm;
+	int ret;
 
 	down_read(&ept->sem);
 	if (!ept->rpept) {
@@ -270,15 +334,25 @@ int rpc_ept_announce(struct rpc_ept *ept)
 	}
 	rpc_ns_fill(ept, ept->rpept->rpdev, &nsm, RPMSG_NS_CREATE);
 	up_read(&ept->sem);
-	return rpc_ept_send(ept, RPMSG_RPC_ADDR_ANY, RPMSG_NS_ADDR, &nsm,
-			    sizeof(nsm), false);
+	ret = rpc_ept_send(ept, RPMSG_RPC_ADDR_ANY, RPMSG_NS_ADDR, &nsm,
+			   sizeof(nsm), nonblock);
+	if (ret)
+		return ret;
+	down_write(&ept->sem);
+	ept->announced = true;
+	up_write(&ept->sem);
+	return 0;
 }
 
 static void rpc_tx_timer_fn(struct timer_list *t)
 {
 	struct rpc_ept *ept = from_timer(ept, t, tx_timer);
+	unsigned long flags;
 
+	spin_lock_irqsave(&ept->qlock, flags);
+	ept->tx_hinted = true;
 	WRITE_ONCE(ept->tx_blocked, false);
+	spin_unlock_irqrestore(&ept->qlock, flags);
 	wake_up_interruptible_poll(&ept->wq, EPOLLOUT | EPOLLWRNORM);
 }
 
@@ -287,7 +361,7 @@ static void rpc_ept_purge(struct rpc_ept *ept)
 	struct rpc_msg *msg, *tmp;
 
 	list_for_each_entry_safe(msg, tmp, &ept->rxq, node)
-		kfree(msg);
+		rpc_msg_free(ept, msg);
 	INIT_LIST_HEAD(&ept->rxq);
 	ept->rxq_len = 0;
 }
@@ -315,18 +389,22 @@ void rpc_ept_kill(struct rpc_ept *ept, bool remote_gone)
 	struct rpmsg_endpoint *rpept;
 	struct rpmsg_ns_msg nsm;
 
+	bool announced;
+
 	lockdep_assert_held(&ept->ctrl->lock);
 	list_del_init(&ept->node);
+	ept->ctrl->n_epts--;
 
 	down_write(&ept->sem);
 	rpept = ept->rpept;
 	ept->rpept = NULL;
+	announced = ept->announced;
 	WRITE_ONCE(ept->state, RPMSG_RPC_STATE_DEAD);
 	up_write(&ept->sem);
 
 	if (rpept) {
 		/* Best effort: the remote may have no buffer for it. */
-		if ((ept->flags & RPMSG_RPC_EPT_F_ANNOUNCE) && !remote_gone) {
+		if (announced && !remote_gone) {
 			rpc_ns_fill(ept, rpept->rpdev, &nsm, RPMSG_NS_DESTROY);
 			rpmsg_trysendto(rpept, &nsm, sizeof(nsm),
 					RPMSG_NS_ADDR);
@@ -362,8 +440,9 @@ void rpc_ept_set_binding(struct rpc_ept *ept, struct rpmsg_device *chan,
 		WRITE_ONCE(ept->state, state);
 	}
 	up_write(&ept->sem);
-	wake_up_interruptible_poll(&ept->wq, state == RPMSG_RPC_STATE_BOUND ?
-				   EPOLLOUT | EPOLLWRNORM : EPOLLHUP);
+	/* withdrawn: nothing to report (no POLLHUP: it may come back) */
+	if (state == RPMSG_RPC_STATE_BOUND)
+		wake_up_interruptible_poll(&ept->wq, EPOLLOUT | EPOLLWRNORM);
 }
 
 void rpc_ept_fill_info(struct rpc_ept *ept, struct rpmsg_rpc_ept_info *info)
@@ -416,7 +495,7 @@ static ssize_t rpc_ept_read(struct file *filp, char __user *buf, size_t count,
 	ssize_t ret;
 	u32 need;
 
-	msg = rpc_ept_pop(ept, count, filp->f_flags & O_NONBLOCK, &need);
+	msg = rpc_ept_pop(ept, count, filp->f_flags & O_NONBLOCK, true, &need);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
 	if (copy_to_user(buf, msg->data, msg->len)) {
@@ -424,7 +503,7 @@ static ssize_t rpc_ept_read(struct file *filp, char __user *buf, size_t count,
 		return -EFAULT;
 	}
 	ret = msg->len;
-	kfree(msg);
+	rpc_msg_free(ept, msg);
 	return ret;
 }
 
@@ -449,6 +528,11 @@ static ssize_t rpc_ept_write(struct file *filp, const char __user *buf,
 	return len;
 }
 
+/*
+ * EPOLLHUP only for a dead endpoint: WAITING and WITHDRAWN are states an
+ * endpoint leaves when the remote (re)announces, and a hang-up cannot be
+ * masked, so a level-triggered loop would spin on it. Neither has EPOLLOUT.
+ */
 static __poll_t rpc_ept_poll(struct file *filp, poll_table *wait)
 {
 	struct rpc_ept *ept = filp->private_data;
@@ -456,25 +540,31 @@ static __poll_t rpc_ept_poll(struct file *filp, poll_table *wait)
 	int state;
 
 	poll_wait(filp, &ept->wq, wait);
-	if (!list_empty(&ept->rxq))
+	if (!list_empty(&ept->rxq) || READ_ONCE(ept->rx_err))
 		mask |= EPOLLIN | EPOLLRDNORM;
 
 	down_read(&ept->sem);
 	state = ept->state;
-	if (state == RPMSG_RPC_STATE_DEAD || state == RPMSG_RPC_STATE_WITHDRAWN) {
+	if (state == RPMSG_RPC_STATE_DEAD) {
 		mask |= EPOLLHUP;
-	} else if (state == RPMSG_RPC_STATE_WAITING) {
+	} else if (state == RPMSG_RPC_STATE_WAITING ||
+		   state == RPMSG_RPC_STATE_WITHDRAWN) {
 		/* POLLOUT comes with the binding */
-	} else if (rpmsg_poll(ept->rpept, filp, wait) & EPOLLOUT) {
-		/* the transport knows (virtio only since 7.0) */
+	} else if (rpmsg_poll(ept->rpept, filp, NULL) & EPOLLOUT) {
+		/*
+		 * The transport knows (virtio only since 7.0). Asked for its
+		 * mask only: a waiter on its queue would outlive the queue
+		 * when the remote goes (it is freed without POLLFREE).
+		 */
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	} else if (!READ_ONCE(ept->tx_blocked)) {
 		/* no transport poll, or it says no: our own estimate */
 		mask |= EPOLLOUT | EPOLLWRNORM;
-	} else if (!timer_pending(&ept->tx_timer)) {
+	} else if ((poll_requested_events(wait) & EPOLLOUT) &&
+		   !timer_pending(&ept->tx_timer)) {
 		/* someone waits for POLLOUT: try again a little later */
-		mod_timer(&ept->tx_timer,
-			  jiffies + msecs_to_jiffies(RPC_TX_RECHECK_MS));
+		mod_timer(&ept->tx_timer, jiffies +
+			  msecs_to_jiffies(READ_ONCE(ept->tx_recheck_ms)));
 	}
 	up_read(&ept->sem);
 	return mask;
@@ -519,13 +609,17 @@ static long rpc_ept_stats(struct rpc_ept *ept, unsigned int cmd,
 	return 0;
 }
 
-static long rpc_ept_set_dst(struct rpc_ept *ept, u32 __user *arg)
+static long rpc_ept_set_dst(struct rpc_ept *ept, struct file *filp,
+			    u32 __user *arg)
 {
 	u32 dst;
-	int ret = 0;
+	int ret;
 
 	if (get_user(dst, arg))
 		return -EFAULT;
+	ret = rpc_check_dst(filp, dst);
+	if (ret)
+		return ret;
 	if (ept->flags & RPMSG_RPC_EPT_F_BIND_BY_NAME)
 		return -EBUSY;
 	down_write(&ept->sem);
@@ -567,6 +661,13 @@ static long rpc_ept_set_tx_timeout(struct rpc_ept *ept, u32 __user *arg)
 	return 0;
 }
 
+/* The addresses of an explicit send: the permission model's two rules. */
+static int rpc_ept_check_addrs(struct rpc_ept *ept, struct file *filp,
+			       u32 src, u32 dst)
+{
+	return rpc_check_src(filp, ept->src, src) ?: rpc_check_dst(filp, dst);
+}
+
 static long rpc_ept_send_ioctl(struct rpc_ept *ept, struct file *filp,
 			       unsigned int cmd, void __user *arg)
 {
@@ -579,6 +680,9 @@ static long rpc_ept_send_ioctl(struct rpc_ept *ept, struct file *filp,
 		return ret;
 	if (req.reserved || (req.flags & ~RPMSG_RPC_F_NONBLOCK))
 		return -EINVAL;
+	ret = rpc_ept_check_addrs(ept, filp, req.src, req.dst);
+	if (ret)
+		return ret;
 	if (req.len > ept->mtu)
 		return -EMSGSIZE;
 	kbuf = memdup_user(u64_to_user_ptr(req.buf), req.len);
@@ -649,6 +753,9 @@ static long rpc_ept_send_batch(struct rpc_ept *ept, struct file *filp,
 			ret = -EINVAL;
 			break;
 		}
+		ret = rpc_ept_check_addrs(ept, filp, m->src, m->dst);
+		if (ret)
+			break;
 		if (m->len > ept->mtu) {
 			ret = -EMSGSIZE;
 			break;
@@ -692,7 +799,7 @@ static long rpc_ept_recv_batch(struct rpc_ept *ept, struct file *filp,
 	}
 
 	/* the first one waits; the rest is taken at once, one lock for all */
-	msg = rpc_ept_pop(ept, msgs[0].len, nonblock, &need);
+	msg = rpc_ept_pop(ept, msgs[0].len, nonblock, false, &need);
 	if (IS_ERR(msg)) {
 		ret = PTR_ERR(msg);
 		if (ret == -EMSGSIZE)
@@ -718,7 +825,7 @@ static long rpc_ept_recv_batch(struct rpc_ept *ept, struct file *filp,
 		m->src = msg->src;
 		m->dst = ept->src;
 		m->flags = msg->drops ? RPMSG_RPC_MSG_F_DROPS : 0;
-		kfree(msg);
+		rpc_msg_free(ept, msg);
 	}
 	/* the first entry too when it reports the size it needs */
 	if (copy_to_user(umsgs, msgs,
@@ -728,6 +835,28 @@ static long rpc_ept_recv_batch(struct rpc_ept *ept, struct file *filp,
 	return i ? i : ret;
 }
 
+/* Which open mode an ioctl needs (docs/ioctl.md, "Permissions"). */
+static int rpc_ept_ioctl_allowed(struct file *filp, unsigned int cmd)
+{
+	switch (cmd) {
+	case RPMSG_DESTROY_EPT_IOCTL:
+	case RPMSG_RPC_EPT_SET_DST:
+	case RPMSG_RPC_EPT_SET_RXQ_LIMIT:
+	case RPMSG_RPC_EPT_SET_TX_TIMEOUT:
+		return rpc_need_write(filp);
+	}
+	if (_IOC_TYPE(cmd) != RPMSG_RPC_IOC_MAGIC)
+		return 0;
+	switch (RPC_IOC_NOSIZE(cmd)) {
+	case RPC_IOC_NOSIZE(RPMSG_RPC_EPT_SEND):
+	case RPC_IOC_NOSIZE(RPMSG_RPC_EPT_SEND_BATCH):
+		return rpc_need_write(filp);
+	case RPC_IOC_NOSIZE(RPMSG_RPC_EPT_RECV_BATCH):
+		return rpc_need_read(filp);
+	}
+	return 0;
+}
+
 static long rpc_ept_ioctl(struct file *filp, unsigned int cmd,
 			  unsigned long arg)
 {
@@ -735,6 +864,11 @@ static long rpc_ept_ioctl(struct file *filp, unsigned int cmd,
 	void __user *uarg = (void __user *)arg;
 	struct rpc_msg *msg;
 	int len;
+	int ret;
+
+	ret = rpc_ept_ioctl_allowed(filp, cmd);
+	if (ret)
+		return ret;
 
 	switch (cmd) {
 	case FIONREAD:
@@ -750,7 +884,7 @@ static long rpc_ept_ioctl(struct file *filp, unsigned int cmd,
 		rpc_ept_destroy(ept);
 		return 0;
 	case RPMSG_RPC_EPT_SET_DST:
-		return rpc_ept_set_dst(ept, uarg);
+		return rpc_ept_set_dst(ept, filp, uarg);
 	case RPMSG_RPC_EPT_SET_RXQ_LIMIT:
 		return rpc_ept_set_rxq_limit(ept, uarg);
 	case RPMSG_RPC_EPT_SET_TX_TIMEOUT:
@@ -933,6 +1067,35 @@ static int rpc_ept_initial_state(const struct rpmsg_rpc_ept_create *req)
 						RPMSG_RPC_STATE_BOUND;
 }
 
+static int rpc_probe_rx(struct rpmsg_device *rpdev, void *data, int len,
+			void *priv, u32 src)
+{
+	return 0;
+}
+
+/*
+ * rpmsg_create_ept() only says "no". With a fixed address, find out why:
+ * if any address can be had, that one was taken (EADDRINUSE); if none
+ * can, the transport is out of memory or addresses (ENOMEM).
+ */
+static int rpc_ept_create_errno(struct rpc_ctrl *ctrl,
+				const struct rpmsg_channel_info *chinfo)
+{
+	struct rpmsg_channel_info any = *chinfo;
+	struct rpmsg_endpoint *probe;
+
+	if (chinfo->src == RPMSG_ADDR_ANY)
+		return -ENOMEM;
+	any.src = RPMSG_ADDR_ANY;
+	probe = rpmsg_create_ept(ctrl->anchor, rpc_probe_rx, NULL, any);
+	if (!probe)
+		return -ENOMEM;
+	/* destroyed under ctrl->lock, like ours: the same lockdep class */
+	lockdep_set_class(&probe->cb_lock, &rpc_cb_lock_key);
+	rpmsg_destroy_ept(probe);
+	return -EADDRINUSE;
+}
+
 /*
  * A live endpoint on ctrl->epts (whose reference the list holds). Called
  * with ctrl->lock held and ctrl->anchor set.
@@ -957,6 +1120,7 @@ struct rpc_ept *rpc_ept_create(struct rpc_ctrl *ctrl,
 	INIT_LIST_HEAD(&ept->node);
 	init_waitqueue_head(&ept->wq);
 	timer_setup(&ept->tx_timer, rpc_tx_timer_fn, 0);
+	ept->tx_recheck_ms = RPC_TX_RECHECK_MS;
 	ept->index = -1;
 	ept->minor = -1;
 	ept->has_node = node;
@@ -998,8 +1162,7 @@ struct rpc_ept *rpc_ept_create(struct rpc_ctrl *ctrl,
 	chinfo.dst = req->dst;
 	rpept = rpmsg_create_ept(ctrl->anchor, rpc_ept_rx, ept, chinfo);
 	if (!rpept) {
-		/* the transport only says "no": a taken address is likeliest */
-		ret = req->src == RPMSG_RPC_ADDR_ANY ? -ENOMEM : -EADDRINUSE;
+		ret = rpc_ept_create_errno(ctrl, &chinfo);
 		goto err_put;
 	}
 	/*
@@ -1029,6 +1192,7 @@ struct rpc_ept *rpc_ept_create(struct rpc_ctrl *ctrl,
 			goto err_destroy;
 	}
 	list_add_tail(&ept->node, &ctrl->epts);
+	ctrl->n_epts++;
 	if (ept->flags & RPMSG_RPC_EPT_F_BIND_BY_NAME)
 		rpc_ns_bind_new(ctrl, ept);
 	return ept;

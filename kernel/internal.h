@@ -18,6 +18,10 @@
 #include <linux/rpmsg_rpc.h>
 
 #define RPC_MAX_MINORS	4096
+/* Endpoints (with a node or as an fd) one remote may have */
+#define RPC_MAX_EPTS	1024
+/* Received messages queued over all endpoints of one remote */
+#define RPC_RX_BUDGET	8192
 
 /* The ioctl number without its size bits: structs may grow */
 #define RPC_IOC_NOSIZE(cmd)	((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
@@ -34,11 +38,15 @@
  * @parent:	transport device, compared with rpmsg devices' parent only
  *		while @node is on rpc_ctrls (never dereferenced)
  * @node:	entry in rpc_ctrls, protected by rpc_lock
- * @lock:	protects @anchor, @epts and @chans
+ * @lock:	protects @anchor, @epts, @n_epts, @chans and @n_chans
  * @anchor:	rpmsg device we create endpoints on; NULL once the remote is
  *		gone. Reference held while non-NULL.
  * @epts:	live endpoints (struct rpc_ept.node)
+ * @n_epts:	entries on @epts, at most RPC_MAX_EPTS
  * @chans:	channels the remote announced (struct rpc_chan.node)
+ * @n_chans:	entries on @chans
+ * @rx_queued:	received messages held by all endpoints of this remote
+ *		(queued or being read), at most RPC_RX_BUDGET; no lock
  */
 struct rpc_ctrl {
 	struct device dev;
@@ -54,7 +62,11 @@ struct rpc_ctrl {
 	struct mutex lock;		/* see above */
 	struct rpmsg_device *anchor;
 	struct list_head epts;
+	u32 n_epts;
 	struct list_head chans;
+	u32 n_chans;
+
+	atomic_t rx_queued;
 };
 
 /**
@@ -80,6 +92,8 @@ struct rpc_chan {
  * @minor:	minor number, -1 without a node
  * @has_node:	the endpoint has /dev/rpmsg_rpcN
  * @flags:	RPMSG_RPC_EPT_F_* given at creation
+ * @announced:	the name-service create went out, so a destroy is owed;
+ *		written under @sem
  * @name:	endpoint name
  * @node:	entry in ctrl->epts while alive, protected by ctrl->lock
  * @sem:	write side: changing @rpept, @dst, @state, @chan; read side:
@@ -94,14 +108,21 @@ struct rpc_chan {
  * @wq:		readers, writers and pollers wait here
  * @tx_blocked:	the last send found no free buffer; cleared by a successful
  *		send or by @tx_timer
- * @tx_timer:	re-check timer, armed by poll while @tx_blocked: the
- *		transport gives no "buffer free" event
+ * @tx_hinted:	@tx_timer fired (reported POLLOUT) since the last send
+ *		attempt; under @qlock
+ * @tx_recheck_ms: interval of @tx_timer: doubles (up to 64 ms) each time a
+ *		send after its POLLOUT still finds no buffer, back to 2 ms
+ *		after a successful send; under @qlock
+ * @tx_timer:	re-check timer, armed by a poll that asks for EPOLLOUT while
+ *		@tx_blocked: the transport gives no "buffer free" event
  * @qlock:	protects the rx queue and statistics below; taken in the rx
  *		callback (any context)
  * @rxq:	received messages (struct rpc_msg)
  * @rxq_len:	messages in @rxq
  * @rxq_limit:	bound of @rxq_len
  * @drop_pending: a message was dropped since the last queued one
+ * @rx_err:	a message was dropped since the last receive: the next read()
+ *		fails with ENOBUFS (once)
  * @stats:	counters (uapi layout, size/depth fields unused)
  */
 struct rpc_ept {
@@ -112,6 +133,7 @@ struct rpc_ept {
 	int minor;
 	bool has_node;
 	u32 flags;
+	bool announced;
 	char name[RPMSG_RPC_NAME_SIZE];
 	struct list_head node;
 
@@ -126,6 +148,8 @@ struct rpc_ept {
 
 	wait_queue_head_t wq;
 	bool tx_blocked;
+	bool tx_hinted;
+	u32 tx_recheck_ms;
 	struct timer_list tx_timer;
 
 	spinlock_t qlock;		/* see above */
@@ -133,6 +157,7 @@ struct rpc_ept {
 	u32 rxq_len;
 	u32 rxq_limit;
 	bool drop_pending;
+	bool rx_err;
 	struct rpmsg_rpc_ept_stats stats;
 };
 
@@ -164,9 +189,16 @@ void rpc_ept_kill(struct rpc_ept *ept, bool remote_gone);
 void rpc_ept_destroy(struct rpc_ept *ept);
 struct file *rpc_ept_file(struct rpc_ept *ept, bool nonblock);
 void rpc_ept_fill_info(struct rpc_ept *ept, struct rpmsg_rpc_ept_info *info);
-int rpc_ept_announce(struct rpc_ept *ept);
+int rpc_ept_announce(struct rpc_ept *ept, bool nonblock);
 void rpc_ept_set_binding(struct rpc_ept *ept, struct rpmsg_device *chan,
 			 u32 dst, int state);
+
+/* access.c */
+int rpc_need_write(struct file *filp);
+int rpc_need_read(struct file *filp);
+int rpc_check_dst(struct file *filp, u32 dst);
+int rpc_check_src(struct file *filp, u32 own, u32 src);
+int rpc_check_name(const char *name, u32 flags);
 
 /* ns.c */
 void rpc_ns_add(struct rpc_ctrl *ctrl, struct rpmsg_device *rpdev);

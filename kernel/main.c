@@ -37,13 +37,16 @@ void rpc_minor_put(int minor)
 /*
  * Copy an ioctl struct that starts with a __u32 size field: the size must be
  * the one encoded in cmd, at least the first published size, and bytes
- * beyond what we know must be zero.
+ * beyond what we know must be zero. The size field is read from user space
+ * twice (checked, then copied with the rest): the kernel copy gets the
+ * checked value, so another thread changing it meanwhile changes nothing.
  */
 int rpc_copy_in(void *kbuf, size_t ksize, size_t ver0, unsigned int cmd,
 		void __user *arg)
 {
 	size_t usize = _IOC_SIZE(cmd);
 	u32 size;
+	int ret;
 
 	if (usize < ver0)
 		return -EINVAL;
@@ -51,7 +54,11 @@ int rpc_copy_in(void *kbuf, size_t ksize, size_t ver0, unsigned int cmd,
 		return -EFAULT;
 	if (size != usize)
 		return -EINVAL;
-	return copy_struct_from_user(kbuf, ksize, arg, usize);
+	ret = copy_struct_from_user(kbuf, ksize, arg, usize);
+	if (ret)
+		return ret;
+	*(u32 *)kbuf = size;
+	return 0;
 }
 
 static bool rpc_is_anchor(struct rpmsg_device *rpdev)
@@ -195,3 +202,9 @@ module_exit(rpc_exit);
 MODULE_DESCRIPTION("RPMsg endpoint character devices with name-service binding");
 MODULE_AUTHOR("The rpmsg-rpc authors");
 MODULE_LICENSE("GPL");
+/*
+ * The anchors' modaliases, so that udev's modprobe loads us when a remote
+ * appears (after a DKMS install too). An alias, not an id table: a table
+ * would make the core offer us the anchor, and log our refusal as an error.
+ */
+RPC_ANCHOR_ALIASES;

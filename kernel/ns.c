@@ -62,6 +62,7 @@ void rpc_ns_add(struct rpc_ctrl *ctrl, struct rpmsg_device *rpdev)
 	strscpy(chan->name, rpdev->id.name, sizeof(chan->name));
 	chan->addr = rpdev->dst;
 	list_add_tail(&chan->node, &ctrl->chans);
+	ctrl->n_chans++;
 
 	list_for_each_entry(ept, &ctrl->epts, node)
 		if (rpc_ept_wants(ept, chan->name))
@@ -86,6 +87,7 @@ void rpc_ns_del(struct rpc_ctrl *ctrl, struct rpmsg_device *rpdev)
 	if (!found)
 		goto out;
 	list_del(&found->node);
+	ctrl->n_chans--;
 
 	list_for_each_entry(ept, &ctrl->epts, node) {
 		if (ept->chan != rpdev)
@@ -125,4 +127,5 @@ void rpc_ns_flush(struct rpc_ctrl *ctrl)
 		list_del(&chan->node);
 		kfree(chan);
 	}
+	ctrl->n_chans = 0;
 }

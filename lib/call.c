@@ -6,8 +6,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <limits.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -33,11 +31,11 @@ alp_status_t rpc_wire_status_to_alp(uint8_t st)
 static void count_result(struct alp_rpc_channel *ch, alp_status_t st)
 {
 	if (st == ALP_OK)
-		ch->stats.calls_ok++;
+		RPC_STAT_ADD(ch, calls_ok, 1);
 	else if (st == ALP_ERR_TIMEOUT)
-		ch->stats.calls_timeout++;
+		RPC_STAT_ADD(ch, calls_timeout, 1);
 	else
-		ch->stats.calls_failed++;
+		RPC_STAT_ADD(ch, calls_failed, 1);
 }
 
 /* lock held */
@@ -47,6 +45,8 @@ static bool unlink_pending(struct alp_rpc_channel *ch, struct rpc_pending *p)
 		if (*pp == p) {
 			*pp = p->next;
 			p->next = NULL;
+			if (p->async)
+				ch->async_n--;
 			return true;
 		}
 	}
@@ -94,15 +94,13 @@ static void finish_sync(struct rpc_pending *p, alp_status_t st, const void *data
 		}
 	}
 	p->done = true;
-	pthread_cond_signal(&p->cond);
+	pthread_cond_signal(p->cond);
 }
 
 static void finish_async(struct alp_rpc_channel *ch, struct rpc_pending *p, alp_status_t st,
 			 const void *data, size_t len)
 {
-	pthread_mutex_lock(&ch->lock);
 	count_result(ch, st);
-	pthread_mutex_unlock(&ch->lock);
 	p->cb(st, data, len, p->user);
 	free(p);
 }
@@ -117,7 +115,7 @@ void rpc_call_complete(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f
 		if (p->id && p->id == f->request_id)
 			break;
 	if (!p) {
-		ch->stats.rx_unmatched_reply++;
+		RPC_STAT_ADD(ch, rx_unmatched_reply, 1);
 		pthread_mutex_unlock(&ch->lock);
 		return;
 	}
@@ -191,6 +189,7 @@ void rpc_call_fail_all(struct alp_rpc_channel *ch, alp_status_t st)
 		}
 	}
 	ch->pending = NULL;
+	ch->async_n = 0;
 	pthread_mutex_unlock(&ch->lock);
 	for (p = async; p; p = next) {
 		next = p->next;
@@ -233,30 +232,47 @@ uint64_t rpc_call_expire(struct alp_rpc_channel *ch)
 	return nd;
 }
 
+/* Validate a call; *mlen: the method's length (its only scan on this side). */
 static alp_status_t check_call_args(alp_rpc_channel_t *ch, const char *method,
-				    const void *req, size_t req_len)
+				    const void *req, size_t req_len, size_t *mlen)
 {
-	long size;
+	int n = alp_rpc_method_len(method);
+	size_t size;
 
-	if (!ch || (!req && req_len))
-		return ALP_ERR_INVAL;
-	size = ch->framing == ALP_RPC_FRAMING_CALL ? alp_rpc_frame_size_call(method, req_len) :
-						     alp_rpc_frame_size_text(method, req_len);
-	if (size < 0)
+	if (!ch || (!req && req_len) || n < 0)
 		return ALP_ERR_INVAL;
 	if (ch->framing == ALP_RPC_FRAMING_RAW)
 		return ALP_ERR_NOSUPPORT;
-	if ((size_t)size > ch->tp->mtu)
+	*mlen = (size_t)n;
+	size = (ch->framing == ALP_RPC_FRAMING_CALL ? ALP_RPC_WIRE_CALL_HDR : 0) + *mlen + 1;
+	if (req_len > ch->tp->mtu || size > ch->tp->mtu - req_len)
 		return ALP_ERR_MSGSIZE;
 	return ALP_OK;
 }
 
 /*
+ * lock held: rpc_channel_enter() for a caller that already holds the lock
+ * (one lock round less on the call path); false once close has started.
+ */
+static bool enter_locked(struct alp_rpc_channel *ch, bool *entered)
+{
+	if (*entered)
+		return true;
+	if (ch->closing)
+		return false;
+	ch->users++;
+	*entered = true;
+	return true;
+}
+
+/*
  * Link p, encode and write the request. On success p is in flight (and may
  * already be finished by the poll thread); otherwise p is not linked.
+ * *entered: the caller is counted in ch->users (set here if it was not).
  */
 static alp_status_t launch(alp_rpc_channel_t *ch, struct rpc_pending *p, const char *method,
-			   const void *req, size_t req_len)
+			   size_t mlen, const void *req, size_t req_len, bool *entered,
+			   bool *reading)
 {
 	uint8_t buf[RPC_RX_BUF];
 	alp_status_t st = ALP_OK;
@@ -264,22 +280,24 @@ static alp_status_t launch(alp_rpc_channel_t *ch, struct rpc_pending *p, const c
 	long n;
 
 	pthread_mutex_lock(&ch->lock);
-	if (ch->closing || !ch->connected || !ch->running) {
+	if (enter_locked(ch, entered) && !async)
+		rpc_reader_call_started(ch);
+	if (!*entered || ch->closing || !ch->connected || !ch->running) {
 		st = ALP_ERR_NOT_READY;
 	} else {
 		if (ch->framing == ALP_RPC_FRAMING_CALL)
 			p->id = rpc_call_next_id(ch);
 		p->next = ch->pending;
 		ch->pending = p;
+		if (async)
+			ch->async_n++;
+		else	/* read the reply ourselves if we may (reader.c) */
+			*reading = rpc_reader_take(ch, p);
 	}
 	pthread_mutex_unlock(&ch->lock);
 	if (st)
 		return st;
-	if (ch->framing == ALP_RPC_FRAMING_CALL)
-		n = alp_rpc_frame_encode_call(buf, sizeof(buf), ALP_RPC_KIND_REQUEST, 0, p->id,
-					      method, req, req_len);
-	else
-		n = alp_rpc_frame_encode_text(buf, sizeof(buf), method, req, req_len);
+	n = rpc_encode(ch, buf, ALP_RPC_KIND_REQUEST, 0, p->id, method, mlen, req, req_len);
 	st = n < 0 ? ALP_ERR_INVAL : rpc_channel_write(ch, buf, (size_t)n);
 	if (st) {
 		pthread_mutex_lock(&ch->lock);
@@ -290,52 +308,65 @@ static alp_status_t launch(alp_rpc_channel_t *ch, struct rpc_pending *p, const c
 		 */
 		if (!unlink_pending(ch, p))
 			st = async ? ALP_OK : p->status;
+		if (*reading)
+			rpc_reader_release(ch, p);
+		*reading = false;
 		pthread_mutex_unlock(&ch->lock);
 	}
 	return st;
 }
 
-/* Milliseconds until the absolute CLOCK_MONOTONIC time ts (rounded up, >= 0). */
-static int ms_until(const struct timespec *ts)
+/*
+ * The condition variable a thread's synchronous calls wait on: made once
+ * per thread (a thread has one synchronous call at a time), not per call.
+ * A wake-up meant for an earlier call is spurious to a later one, which
+ * rechecks its state. Never destroyed: a Linux condvar holds no resources.
+ */
+static pthread_cond_t *thread_cond(void)
 {
-	struct timespec now;
-	int64_t ns;
+	static _Thread_local pthread_cond_t cond;
+	static _Thread_local bool ready;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ns = (int64_t)(ts->tv_sec - now.tv_sec) * 1000000000 + (ts->tv_nsec - now.tv_nsec);
-	if (ns <= 0)
-		return 0;
-	return ns / 1000000 >= INT_MAX ? INT_MAX : (int)((ns + 999999) / 1000000);
+	if (!ready) {
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&cond, &ca);
+		pthread_condattr_destroy(&ca);
+		ready = true;
+	}
+	return &cond;
 }
 
 /*
- * p holds the reader role: wait for one message on the transport (or close,
- * or the deadline) and hand it on. lock held on entry and on return, dropped
- * meanwhile. Returns true when the deadline passed.
+ * Text framing matches replies by method only: one call at a time. Wait for
+ * the turn until the caller's own deadline (ALP_ERR_TIMEOUT, nothing sent)
+ * or close (ALP_ERR_NOT_READY). ALP_OK: the caller has the turn and gives
+ * it back (text_busy, under lock) when its call ends.
  */
-static bool lead_once(struct alp_rpc_channel *ch, const struct timespec *ts, bool bounded)
+static alp_status_t text_turn(struct alp_rpc_channel *ch, const struct timespec *ts, bool bounded,
+			      bool *entered)
 {
-	struct pollfd pfd[2] = { { .fd = ch->rd_fd, .events = POLLIN },
-				 { .fd = ch->kick_fd, .events = POLLIN } };
-	uint8_t buf[RPC_RX_BUF];
-	ssize_t n = -EAGAIN;
-	int rc, ms = bounded ? ms_until(ts) : -1;
+	alp_status_t st = ALP_OK;
+	int rc = 0;
 
-	pthread_mutex_unlock(&ch->lock);
-	rc = ms == 0 ? 0 : poll(pfd, 2, ms);
-	if (rc > 0 && !pfd[1].revents) {
-		if (pfd[0].revents & POLLIN)
-			n = rpc_transport_recv(ch->tp, buf, sizeof(buf));
-		else
-			n = -EPIPE;	/* POLLHUP, POLLERR, POLLNVAL */
-		if (n >= 0 && !(n == 0 && (pfd[0].revents & (POLLHUP | POLLERR))))
-			rpc_reader_got(ch, buf, (size_t)n);
-	}
 	pthread_mutex_lock(&ch->lock);
-	if (rc > 0 && !pfd[1].revents && n != -EAGAIN && n != -EINTR &&
-	    (n < 0 || (n == 0 && (pfd[0].revents & (POLLHUP | POLLERR)))))
-		rpc_reader_hup(ch);
-	return rc == 0;
+	if (!enter_locked(ch, entered)) {
+		pthread_mutex_unlock(&ch->lock);
+		return ALP_ERR_NOT_READY;
+	}
+	while (ch->text_busy && !ch->closing && rc != ETIMEDOUT)
+		rc = bounded ? pthread_cond_timedwait(&ch->cond, &ch->lock, ts) :
+			       pthread_cond_wait(&ch->cond, &ch->lock);
+	if (ch->closing)
+		st = ALP_ERR_NOT_READY;
+	else if (ch->text_busy)
+		st = ALP_ERR_TIMEOUT;
+	else
+		ch->text_busy = true;
+	pthread_mutex_unlock(&ch->lock);
+	return st;
 }
 
 RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
@@ -343,73 +374,53 @@ RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 				     void *resp, size_t *resp_len, uint32_t timeout_ms)
 {
 	struct rpc_pending p = { 0 };
-	pthread_condattr_t ca;
 	struct timespec ts;
-	bool bounded, text;
+	bool bounded, text, turn, entered = false, reading = false, late = false;
 	alp_status_t st;
-	int rc = 0;
+	size_t mlen = 0;
 
-	st = check_call_args(ch, method, req, req_len);
+	st = check_call_args(ch, method, req, req_len, &mlen);
 	if (!st && ((resp && !resp_len) || (!resp && resp_len)))
 		st = ALP_ERR_INVAL;
 	if (!st && rpc_on_poll_thread(ch))
 		st = ALP_ERR_BUSY;
-	if (!st && rpc_channel_enter(ch))
-		st = ALP_ERR_NOT_READY;
 	if (st) {
 		if (resp_len)
 			*resp_len = 0;
 		return rpc_set_error(st);
 	}
 	text = ch->framing == ALP_RPC_FRAMING_TEXT;
-	if (text)
-		pthread_mutex_lock(&ch->text_call_lock);
-	rpc_strlcpy(p.method, method, sizeof(p.method));
+	if (text)	/* the match key; call framing matches by id */
+		rpc_strlcpy(p.method, method, sizeof(p.method));
 	p.resp = resp;
 	p.cap = resp_len ? *resp_len : 0;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&p.cond, &ca);
-	pthread_condattr_destroy(&ca);
+	p.cond = thread_cond();
 	bounded = rpc_deadline(&ts, timeout_ms);
-	st = launch(ch, &p, method, req, req_len);
-	pthread_mutex_lock(&ch->lock);
-	if (ch->lead_cool)
-		ch->lead_cool--;
-	if (st == ALP_OK) {
-		/*
-		 * Wait for the reply, reading the transport ourselves while we
-		 * hold the reader role (channel.c), else blocked on p.cond until
-		 * the reader finishes p or hands us the role.
-		 */
-		for (;;) {
-			if (ch->reader == &p) {
-				/* queued: our reply waits behind frames for the poll thread */
-				if (p.done || p.queued || rc == ETIMEDOUT || !rpc_reader_lead_ok(ch))
-					rpc_reader_pass(ch);
-				else if (lead_once(ch, &ts, bounded))
-					rc = ETIMEDOUT;
-				continue;
-			}
-			if (p.done || rc == ETIMEDOUT)
-				break;
-			if (!p.queued && rpc_reader_take(ch, &p))
-				continue;
-			p.waiting = true;
-			rc = bounded ? pthread_cond_timedwait(&p.cond, &ch->lock, &ts) :
-				       pthread_cond_wait(&p.cond, &ch->lock);
-			p.waiting = false;
+	/* Entering the channel (ch->users) rides on the first lock round. */
+	st = text ? text_turn(ch, &ts, bounded, &entered) : ALP_OK;
+	turn = text && st == ALP_OK;
+	if (st == ALP_OK)
+		st = launch(ch, &p, method, mlen, req, req_len, &entered, &reading);
+	if (entered) {
+		if (reading)	/* holding the role: straight to the transport */
+			late = rpc_reader_recv(ch, &ts, bounded);
+		else
+			pthread_mutex_lock(&ch->lock);
+		if (st == ALP_OK) {
+			rpc_reader_wait(ch, &p, &ts, bounded, late);	/* reader.c */
+			if (!p.done)
+				unlink_pending(ch, &p);
+			st = p.done ? p.status : ALP_ERR_TIMEOUT;
 		}
-		if (!p.done)
-			unlink_pending(ch, &p);
-		st = p.done ? p.status : ALP_ERR_TIMEOUT;
+		count_result(ch, st);
+		if (turn)
+			ch->text_busy = false;
+		/* rpc_channel_leave(), in the same round; ch may be freed after the unlock */
+		ch->users--;
+		if (turn || ch->users == 0)
+			pthread_cond_broadcast(&ch->cond);
+		pthread_mutex_unlock(&ch->lock);
 	}
-	count_result(ch, st);
-	pthread_mutex_unlock(&ch->lock);
-	pthread_cond_destroy(&p.cond);
-	if (text)
-		pthread_mutex_unlock(&ch->text_call_lock);
-	rpc_channel_leave(ch);
 	if (resp_len)
 		*resp_len = p.done && (st == ALP_OK || st == ALP_ERR_MSGSIZE || p.detail) ? p.len : 0;
 	return rpc_set_error(st);
@@ -421,8 +432,9 @@ RPC_EXPORT alp_status_t alp_rpc_call_async(alp_rpc_channel_t *ch, const char *me
 {
 	struct rpc_pending *p;
 	alp_status_t st;
+	size_t mlen = 0;
 
-	st = check_call_args(ch, method, req, req_len);
+	st = check_call_args(ch, method, req, req_len, &mlen);
 	if (!st && !done)
 		st = ALP_ERR_INVAL;
 	if (!st && ch->framing != ALP_RPC_FRAMING_CALL)
@@ -442,7 +454,7 @@ RPC_EXPORT alp_status_t alp_rpc_call_async(alp_rpc_channel_t *ch, const char *me
 		free(p);
 		return rpc_set_error(ALP_ERR_NOT_READY);
 	}
-	st = launch(ch, p, method, req, req_len);
+	st = launch(ch, p, method, mlen, req, req_len, &(bool){ true }, &(bool){ false });
 	if (st)
 		free(p);
 	else if (!rpc_on_poll_thread(ch))

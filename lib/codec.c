@@ -17,22 +17,30 @@
 #define CALL_OFF_MLEN	3
 #define CALL_OFF_ID	4
 
+/*
+ * [A-Za-z0-9_.-] as a bitmap of the 128 ASCII codes (one test per byte on
+ * the call path instead of six comparisons): bits 45 '-', 46 '.', 48-57
+ * '0'-'9' of the first word; 65-90 'A'-'Z', 95 '_', 97-122 'a'-'z' of the
+ * second.
+ */
+static const uint64_t method_chars[2] = {
+	(1ull << 45) | (1ull << 46) | (0x3FFull << 48),
+	(0x3FFFFFFull << 1) | (1ull << 31) | (0x3FFFFFFull << 33),
+};
+
 static bool method_char(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+	return c < 128 && (method_chars[c >> 6] >> (c & 63)) & 1;
 }
 
 /* Length of the method at s if it is valid and NUL-terminated within max+1 bytes. */
 static int method_scan(const unsigned char *s, size_t avail)
 {
-	size_t i;
+	size_t i, end = avail < ALP_RPC_WIRE_METHOD_MAX + 1 ? avail : ALP_RPC_WIRE_METHOD_MAX + 1;
 
-	for (i = 0; i < avail && i <= ALP_RPC_WIRE_METHOD_MAX; i++) {
-		if (s[i] == 0)
-			return i == 0 ? -1 : (int)i;
+	for (i = 0; i < end; i++) {
 		if (!method_char(s[i]))
-			return -1;
+			return s[i] == 0 && i > 0 ? (int)i : -1;
 	}
 	return -2;	/* no NUL in range: truncated or too long */
 }
@@ -151,10 +159,28 @@ long alp_rpc_frame_size_call(const char *method, size_t payload_len)
 	return mlen < 0 ? -1 : (long)(ALP_RPC_WIRE_CALL_HDR + mlen + 1 + payload_len);
 }
 
+/*
+ * The encoders with the method's length already known (a valid method of
+ * mlen characters, or mlen 0 and any method for a call REPLY/ERROR): librpc
+ * validates a method once per frame and encodes without scanning it again.
+ * Not part of the API (no ALP_RPC_CODEC_API: hidden in librpc).
+ */
+long rpc_codec_encode_text_known(void *buf, size_t cap, const char *method, size_t mlen,
+				 const void *payload, size_t len)
+{
+	unsigned char *b = buf;
+
+	if (len > cap || mlen + 1 > cap - len)
+		return ALP_RPC_WIRE_ENOSPC;
+	memcpy(b, method, mlen + 1);
+	if (len)
+		memcpy(b + mlen + 1, payload, len);
+	return (long)(mlen + 1 + len);
+}
+
 long alp_rpc_frame_encode_text(void *buf, size_t cap, const char *method,
 			       const void *payload, size_t len)
 {
-	unsigned char *b = buf;
 	int mlen;
 
 	if (!buf || (!payload && len))
@@ -162,33 +188,21 @@ long alp_rpc_frame_encode_text(void *buf, size_t cap, const char *method,
 	mlen = alp_rpc_method_len(method);
 	if (mlen < 0)
 		return ALP_RPC_WIRE_EMETHOD;
-	if (len > cap || (size_t)mlen + 1 > cap - len)
-		return ALP_RPC_WIRE_ENOSPC;
-	memcpy(b, method, (size_t)mlen + 1);
-	if (len)
-		memcpy(b + mlen + 1, payload, len);
-	return (long)(mlen + 1 + len);
+	return rpc_codec_encode_text_known(buf, cap, method, (size_t)mlen, payload, len);
 }
 
-long alp_rpc_frame_encode_call(void *buf, size_t cap, uint8_t kind, uint8_t status,
-			       uint32_t request_id, const char *method,
-			       const void *payload, size_t len)
+long rpc_codec_encode_call_known(void *buf, size_t cap, uint8_t kind, uint8_t status,
+				 uint32_t request_id, const char *method, size_t mlen,
+				 const void *payload, size_t len)
 {
 	unsigned char *b = buf;
 	size_t body;
-	int mlen = 0, rc;
+	int rc;
 
-	if (!buf || (!payload && len))
-		return ALP_RPC_WIRE_EINVAL;
-	if (method && method[0]) {
-		mlen = alp_rpc_method_len(method);
-		if (mlen < 0)
-			return ALP_RPC_WIRE_EMETHOD;
-	}
-	rc = check_fields(kind, status, request_id, (size_t)mlen);
+	rc = check_fields(kind, status, request_id, mlen);
 	if (rc)
 		return rc;
-	body = ALP_RPC_WIRE_CALL_HDR + (size_t)mlen + 1;
+	body = ALP_RPC_WIRE_CALL_HDR + mlen + 1;
 	if (len > cap || body > cap - len)
 		return ALP_RPC_WIRE_ENOSPC;
 	b[CALL_OFF_MAGIC] = ALP_RPC_WIRE_CALL_MAGIC;
@@ -202,6 +216,23 @@ long alp_rpc_frame_encode_call(void *buf, size_t cap, uint8_t kind, uint8_t stat
 	if (len)
 		memcpy(b + body, payload, len);
 	return (long)(body + len);
+}
+
+long alp_rpc_frame_encode_call(void *buf, size_t cap, uint8_t kind, uint8_t status,
+			       uint32_t request_id, const char *method,
+			       const void *payload, size_t len)
+{
+	int mlen = 0;
+
+	if (!buf || (!payload && len))
+		return ALP_RPC_WIRE_EINVAL;
+	if (method && method[0]) {
+		mlen = alp_rpc_method_len(method);
+		if (mlen < 0)
+			return ALP_RPC_WIRE_EMETHOD;
+	}
+	return rpc_codec_encode_call_known(buf, cap, kind, status, request_id, method,
+					   (size_t)mlen, payload, len);
 }
 
 uint32_t alp_rpc_fnv1a32(const char *s)

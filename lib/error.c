@@ -27,6 +27,7 @@ alp_status_t rpc_errno_status(int err)
 		return ALP_OK;
 	case EINVAL:
 	case ENAMETOOLONG:
+	case ENOTSOCK:
 		return ALP_ERR_INVAL;
 	case ENOMEM:
 	case EMFILE:
@@ -40,11 +41,16 @@ alp_status_t rpc_errno_status(int err)
 	case EPIPE:
 	case ENOTCONN:
 	case EAGAIN:
+	case ECANCELED:		/* a send stopped by close */
 		return ALP_ERR_NOT_READY;
 	case ETIMEDOUT:
 		return ALP_ERR_TIMEOUT;
 	case EMSGSIZE:
 		return ALP_ERR_MSGSIZE;
+	case EPERM:	/* our driver: reserved (53) or foreign source address */
+	case EACCES:
+	case EBADF:	/* our driver: node not opened for writing */
+		return ALP_ERR_PERM;
 	case ENOSYS:
 	case ENOTSUP:
 	case ENOTTY:
@@ -82,6 +88,8 @@ RPC_EXPORT const char *alp_strerror(alp_status_t st)
 		return "peer handler failed";
 	case ALP_ERR_PROTO:
 		return "bad packet";
+	case ALP_ERR_PERM:
+		return "operation not permitted";
 	default:
 		return "unknown error";
 	}

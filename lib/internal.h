@@ -27,6 +27,17 @@
 #define RPC_RX_BUF 4096
 #define RPC_DEFAULT_OPEN_TIMEOUT_MS 5000u
 /*
+ * alp_rpc_config_t sizes: the reference's own fields (the least a caller may
+ * pass), and the layout of release 1.0, which the unsized LIBRPC_1.0 entry
+ * points assume (binaries built before alp_rpc_open_sized() existed).
+ */
+#define RPC_CONFIG_SIZE_MIN offsetof(alp_rpc_config_t, framing)
+#define RPC_CONFIG_SIZE_1_0 (offsetof(alp_rpc_config_t, flags) + sizeof(uint32_t))
+/* A send to a full node gives up after this long (both drivers' default tx timeout). */
+#define RPC_NODE_TX_TIMEOUT_MS 15000u
+/* ... and tries again at least this often (not every driver reports POLLOUT). */
+#define RPC_NODE_TX_RETRY_MS 10
+/*
  * Frames a calling thread may have read for the poll thread and not yet seen
  * dispatched; at this many, callers stop reading and leave it to the poll
  * thread (back-pressure when a callback is slow).
@@ -40,11 +51,35 @@
  */
 #define RPC_LEAD_COOLDOWN 16
 
+/* epoll tags of the poll thread's fds (poll.c; reader.c arms the transport's) */
+enum rpc_ev { RPC_EV_WAKE, RPC_EV_TRANSPORT, RPC_EV_WATCH };
+
+/* codec.c, not part of the codec API: encode a method already validated (mlen = its length) */
+long rpc_codec_encode_text_known(void *buf, size_t cap, const char *method, size_t mlen,
+				 const void *payload, size_t len);
+long rpc_codec_encode_call_known(void *buf, size_t cap, uint8_t kind, uint8_t status,
+				 uint32_t request_id, const char *method, size_t mlen,
+				 const void *payload, size_t len);
+/*
+ * Encode a frame of ch's framing for a method of mlen characters (validated
+ * once by the caller): call framing kind/id, text framing "<method>\0<body>".
+ */
+long rpc_encode(struct alp_rpc_channel *ch, void *buf, uint8_t kind, uint8_t status, uint32_t id,
+		const char *method, size_t mlen, const void *payload, size_t len);
+
 /* error.c */
 alp_status_t rpc_set_error(alp_status_t st);
 alp_status_t rpc_errno_status(int err);
 
-/* ---- transports (transport_*.c) ---------------------------------------- */
+/* util.c: helpers that belong to no object */
+void rpc_strlcpy(char *dst, const char *src, size_t cap);
+uint64_t rpc_now_ns(void);
+/* Absolute CLOCK_MONOTONIC deadline for a cond wait; false when forever. */
+bool rpc_deadline(struct timespec *ts, uint32_t timeout_ms);
+/* Milliseconds until the absolute CLOCK_MONOTONIC time ts (rounded up, >= 0). */
+int rpc_ms_until(const struct timespec *ts);
+
+/* ---- transports (transport.c, transport_*.c) ---------------------------- */
 
 struct rpc_transport;
 
@@ -65,11 +100,14 @@ struct rpc_transport_ops {
 	void (*watch_drain)(struct rpc_transport *t);
 	/* Free everything. */
 	void (*destroy)(struct rpc_transport *t);
+	/* Read one message (optional; default rpc_transport_recv_msg). */
+	ssize_t (*recv)(struct rpc_transport *t, void *buf, size_t cap);
 };
 
 struct rpc_transport {
 	const struct rpc_transport_ops *ops;
 	int fd;			/* connected message fd, -1 when down */
+	int cancel_fd;		/* readable: a blocked send gives up (-ECANCELED); -1: none */
 	/*
 	 * Largest message, framing included. Atomic: senders read it without
 	 * tx_lock while a reconnect (driver backend) may change it.
@@ -90,6 +128,10 @@ struct rpc_transport {
 	void *priv;			/* backend state, freed by rpc_transport_free */
 };
 
+/* transport.c: the backend cfg->node names (docs/librpc.md, "Opening"); -EINVAL: none. */
+int rpc_transport_new(struct rpc_transport **out, const alp_rpc_config_t *cfg, uint32_t src,
+		      uint32_t dst);
+/* the backends */
 int rpc_transport_fd_new(struct rpc_transport **out, int fd);
 int rpc_transport_unix_new(struct rpc_transport **out, const char *spec, bool listen);
 int rpc_transport_rpmsg_char_new(struct rpc_transport **out, const char *node,
@@ -108,9 +150,18 @@ void rpc_transport_udev_drain(struct rpc_transport *t);
 /* disconnect op for backends whose fd is all the connection state */
 void rpc_transport_close_fd(struct rpc_transport *t);
 bool rpc_fd_is_socket(int fd);
+/* ops->connect, then the fd made non-blocking (sends wait in poll, see cancel_fd). */
+int rpc_transport_connect(struct rpc_transport *t);
+/* Write one message; waits while the fd is full, until cancel_fd is readable (-ECANCELED). */
 ssize_t rpc_transport_send(struct rpc_transport *t, const void *buf, size_t len);
-/* Returns the message's true length (may exceed cap: truncated), 0 on hang-up, -errno. */
+/*
+ * Read one message: its true length (may exceed cap: truncated), 0 on
+ * hang-up, -errno; -ENOBUFS: the transport dropped received messages
+ * (counted, the link stays up). Through ops->recv when the backend has one.
+ */
 ssize_t rpc_transport_recv(struct rpc_transport *t, void *buf, size_t cap);
+/* The plain read/recv behind rpc_transport_recv. */
+ssize_t rpc_transport_recv_msg(struct rpc_transport *t, void *buf, size_t cap);
 
 /* discovery.c (libudev) */
 struct rpc_udev_watch;
@@ -165,7 +216,7 @@ struct rpc_pending {
 	bool queued;			/* sync: its reply is queued for the poll thread */
 	alp_status_t status;
 	/* sync */
-	pthread_cond_t cond;
+	pthread_cond_t *cond;		/* the calling thread's own (call.c) */
 	void *resp;
 	size_t cap;
 	size_t len;
@@ -176,36 +227,72 @@ struct rpc_pending {
 	void *user;
 };
 
+/*
+ * The counters of alp_rpc_stats_t (all uint64_t), as relaxed atomics: any
+ * thread counts without taking a lock; stats.c copies them one by one.
+ */
+#define RPC_NSTATS (sizeof(alp_rpc_stats_t) / sizeof(uint64_t))
+_Static_assert(sizeof(alp_rpc_stats_t) % sizeof(uint64_t) == 0, "stats are uint64_t only");
+struct rpc_stats {
+	_Atomic uint64_t v[RPC_NSTATS];
+};
+#define RPC_STAT_ADD(ch, field, n) \
+	atomic_fetch_add_explicit(&(ch)->stats.v[offsetof(alp_rpc_stats_t, field) / sizeof(uint64_t)], \
+				  (uint64_t)(n), memory_order_relaxed)
+
+/*
+ * Who reads the transport (reader.c; docs/librpc.md, "Who reads"). Exactly
+ * one of: nobody right now (the poll thread's epoll set reports the fd),
+ * the poll thread (reading now), or a synchronous caller, which then polls
+ * and reads the fd itself.
+ */
+enum rpc_reader_kind {
+	RPC_READER_NONE,
+	RPC_READER_POLL,
+	RPC_READER_CALLER,
+};
+
+struct rpc_reader {
+	enum rpc_reader_kind kind;
+	struct rpc_pending *call;	/* RPC_READER_CALLER: the reading caller's call */
+};
+
+/*
+ * Locking: ch->lock protects every field in the first block (the channel's
+ * state, tables, pending calls, the reader role and its queue), and
+ * is never held while a user callback runs. The counters are atomics.
+ * ch->tx_lock serialises writes to the transport and the fd changes of
+ * connect/disconnect. The last block
+ * is set once by open and only read afterwards, or belongs to the poll
+ * thread alone, as marked. Order: tx_lock is never taken with lock held.
+ */
 struct alp_rpc_channel {
-	/*
-	 * lock protects everything below up to `stats` (inclusive) except the
-	 * fields marked otherwise. It is never held while a user callback runs.
-	 */
 	pthread_mutex_t lock;
-	pthread_cond_t cond;		/* users drop to 0, dispatch ends, link changes */
+	pthread_cond_t cond;		/* users drop to 0, dispatch ends, link changes, text turn */
+
+	/* ---- under lock ---- */
 	bool closing;
 	bool connected;
 	bool running;			/* the poll thread was started */
+	bool self_close;		/* close was called on the poll thread */
 	unsigned int users;		/* API calls currently inside the channel */
+	uint32_t src, dst;		/* the transport's real ones once known */
+	/* subscribe.c */
 	struct rpc_slot subs[ALP_RPC_SUBSCRIBE_MAX];
 	struct rpc_slot srvs[ALP_RPC_SERVE_MAX];
 	struct rpc_slot msg_hook;	/* catch-all, a one-entry table keyed RPC_HOOK */
 	struct rpc_slot raw_hook;	/* raw mode receiver, same */
-	const void *dispatching;	/* table entry whose callback runs now */
+	const void *dispatching;	/* table entry whose callback runs now (poll.c) */
+	/* call.c */
 	struct rpc_pending *pending;
+	unsigned int async_n;		/* async calls in pending (the poll thread expires them) */
 	uint32_t next_id;
-	alp_rpc_stats_t stats;
-	/*
-	 * Who reads the transport (docs/librpc.md, "Who reads"): NULL (the
-	 * poll thread, when it becomes readable), ch (the poll thread is
-	 * reading now), or the rpc_pending of a synchronous caller, which
-	 * then polls and reads the fd itself. ep_fd reports rd_fd exactly when
-	 * no caller reads (rd_armed).
-	 */
-	void *reader;
-	int rd_fd;			/* connected transport fd, -1 when down */
+	bool text_busy;			/* text framing: a call is in flight (one at a time) */
+	/* reader.c: the reader role */
+	struct rpc_reader reader;
+	int rd_fd;			/* transport fd, -1 when down (stable while a caller reads) */
 	bool rd_added;			/* rd_fd is registered in ep_fd */
-	bool rd_armed;			/* ... and reported when readable */
+	bool rd_armed;			/* ... and reported when readable (no caller reads) */
 	bool rd_hup;			/* a reading caller saw the link drop */
 	unsigned int rd_gen;		/* counts callers getting the role */
 	/* Frames a caller read that belong to the poll thread, in arrival order. */
@@ -213,53 +300,95 @@ struct alp_rpc_channel {
 	unsigned int rxq_len;		/* queued or being dispatched */
 	unsigned int lead_cool;		/* calls left before callers read again */
 
-	pthread_mutex_t tx_lock;	/* serialises writes and fd swaps */
-	pthread_mutex_t text_call_lock;	/* text framing: one call at a time */
+	/* ---- atomic: counted from any thread without a lock ---- */
+	struct rpc_stats stats;
 
-	/* set once by open */
-	struct rpc_transport *tp;	/* t->fd changes only on the poll thread under tx_lock */
+	/* ---- under tx_lock ---- */
+	pthread_mutex_t tx_lock;
+	/*
+	 * tp->fd: changed only by connect/disconnect (open, then the poll
+	 * thread) under tx_lock; the poll thread reads it without the lock.
+	 */
+	struct rpc_transport *tp;
+
+	/* ---- set once by open, read-only afterwards ---- */
 	uint32_t framing;
-	uint32_t src, dst;		/* under lock: the transport's real ones once known */
 	int wake_fd;			/* eventfd poking the poll thread */
-	int kick_fd;			/* eventfd written once by close: wakes reading callers */
+	int kick_fd;			/* written once by close: stops reading callers, blocked sends */
 	int ep_fd;			/* the poll thread's epoll set */
 	char name[ALP_RPC_METHOD_MAX_LEN]; /* the poll thread's name */
-	pthread_t thread;
-	bool self_close;		/* close was called on the poll thread (lock) */
-	uint8_t rx[RPC_RX_BUF];		/* poll thread's receive buffer */
+	pthread_t thread;		/* set by open or resume, under lock */
+
+	/* ---- poll thread only ---- */
+	uint8_t rx[RPC_RX_BUF];		/* receive buffer */
 };
 
-/* channel.c */
+/* channel.c: lifecycle */
 int rpc_channel_enter(struct alp_rpc_channel *ch);
 void rpc_channel_leave(struct alp_rpc_channel *ch);
-bool rpc_on_poll_thread(struct alp_rpc_channel *ch);
 void rpc_channel_wake(struct alp_rpc_channel *ch);
-alp_status_t rpc_channel_write(struct alp_rpc_channel *ch, const void *buf, size_t len);
-uint64_t rpc_now_ns(void);
-/* Absolute CLOCK_MONOTONIC deadline for a cond wait; false when forever. */
-bool rpc_deadline(struct timespec *ts, uint32_t timeout_ms);
 void rpc_channel_destroy(struct alp_rpc_channel *ch);
-/* lock held: the used slot for method, or NULL */
+/* Open a channel over tp (taken over, freed on failure); cfg already checked. */
+struct alp_rpc_channel *rpc_channel_open(const alp_rpc_config_t *cfg, struct rpc_transport *tp);
+
+/* poll.c: the poll thread, dispatch, link state */
+bool rpc_on_poll_thread(struct alp_rpc_channel *ch);
+int rpc_poll_start(struct alp_rpc_channel *ch);
+/* Connect the transport now; on success the link is up. lock not held. */
+int rpc_link_try_connect(struct alp_rpc_channel *ch);
+/* Dispatch one received message of true length n (buf holds at most RPC_RX_BUF). */
+void rpc_rx_message(struct alp_rpc_channel *ch, const uint8_t *buf, size_t n);
+/* The transport reported lost received messages (ENOBUFS). lock not held. */
+void rpc_channel_rx_lost(struct alp_rpc_channel *ch);
+/* After a callback started with ch->dispatching set returns. */
+void rpc_dispatch_end(struct alp_rpc_channel *ch);
+
+/* send.c */
+alp_status_t rpc_channel_write(struct alp_rpc_channel *ch, const void *buf, size_t len);
+
+/* subscribe.c; lock held: the used slot for method, or NULL */
 struct rpc_slot *rpc_slot_find(struct rpc_slot *tab, size_t n, const char *method);
 /* Set (fn non-NULL) or clear a table entry; the public subscribe/serve body. */
 alp_status_t rpc_slot_set(struct alp_rpc_channel *ch, struct rpc_slot *tab, size_t n,
 			  const char *method, const union rpc_fn *fn, void *user);
-/* After a callback started with ch->dispatching set returns. */
-void rpc_dispatch_end(struct alp_rpc_channel *ch);
-void rpc_strlcpy(char *dst, const char *src, size_t cap);
+
+/* reader.c: the reader role; lock held unless noted */
 /*
- * The reader role (lock held). lead_ok: a caller may read now. take: p
- * becomes the reader if it is free and lead_ok. pass: the reader gives the
- * role up, to a waiting synchronous caller if there is one, else to the
- * poll thread.
+ * A synchronous caller waits for p's reply, reading when it may, until the
+ * deadline (timed_out: it already passed).
  */
-bool rpc_reader_lead_ok(struct alp_rpc_channel *ch);
+void rpc_reader_wait(struct alp_rpc_channel *ch, struct rpc_pending *p,
+		     const struct timespec *ts, bool bounded, bool timed_out);
+/*
+ * p becomes the reader if the role is free and callers may read: a call
+ * takes it before it writes its request, so that nothing else reads the
+ * reply meanwhile. rpc_reader_release gives it back if p holds it.
+ */
 bool rpc_reader_take(struct alp_rpc_channel *ch, struct rpc_pending *p);
-void rpc_reader_pass(struct alp_rpc_channel *ch);
-/* A reading caller got this message (true length n >= 0) from the transport. lock not held. */
-void rpc_reader_got(struct alp_rpc_channel *ch, const uint8_t *msg, size_t n);
-/* A reading caller saw the link drop: hand it to the poll thread. lock held. */
-void rpc_reader_hup(struct alp_rpc_channel *ch);
+void rpc_reader_release(struct alp_rpc_channel *ch, struct rpc_pending *p);
+/*
+ * The caller holding the role waits for one message and hands it on; lock
+ * not held on entry, held on return. true: the deadline passed.
+ */
+bool rpc_reader_recv(struct alp_rpc_channel *ch, const struct timespec *ts, bool bounded);
+/* A synchronous call starts: one call less before callers read again. */
+void rpc_reader_call_started(struct alp_rpc_channel *ch);
+/* The transport connected (tp->fd valid) / is being disconnected (poll thread holds the role). */
+void rpc_reader_link_up(struct alp_rpc_channel *ch);
+void rpc_reader_link_down(struct alp_rpc_channel *ch);
+/*
+ * Poll thread before it waits: true when it took the role to handle a link
+ * drop a reading caller saw; else re-arms the fd if nobody reads (*unarmed:
+ * that failed). *gen: the role counter rpc_reader_poll_take checks.
+ */
+bool rpc_reader_poll_prepare(struct alp_rpc_channel *ch, unsigned int *gen, bool *unarmed);
+/* Poll thread: take the role to read after epoll said readable (lock not held). */
+bool rpc_reader_poll_take(struct alp_rpc_channel *ch, unsigned int gen);
+/* Poll thread: give the role up (lock held). */
+void rpc_reader_poll_pass(struct alp_rpc_channel *ch);
+/* Poll thread: take the frames callers queued (lock held); dispatch them in order (not held). */
+struct rpc_rxmsg *rpc_reader_detach(struct alp_rpc_channel *ch);
+void rpc_reader_dispatch(struct alp_rpc_channel *ch, struct rpc_rxmsg *m);
 
 /* call.c: the pending-call table; lock held unless noted */
 uint32_t rpc_call_next_id(struct alp_rpc_channel *ch);

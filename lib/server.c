@@ -25,18 +25,22 @@ static void reply(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f, int
 	uint8_t buf[RPC_RX_BUF];
 	long n;
 
+	/* The request's method was validated by the decoder: not scanned again. */
 	if (f->framing == ALP_RPC_WIRE_TEXT) {
 		/* Text framing has no status field: only successes are answered. */
 		if (status != ALP_RPC_STATUS_OK)
 			return;
-		n = alp_rpc_frame_encode_text(buf, ch->tp->mtu, f->method, body, len);
+		n = rpc_codec_encode_text_known(buf, ch->tp->mtu, f->method, f->method_len,
+						body, len);
 	} else {
-		n = alp_rpc_frame_encode_call(buf, ch->tp->mtu,
-					      status ? ALP_RPC_KIND_ERROR : ALP_RPC_KIND_REPLY,
-					      (uint8_t)status, f->request_id, f->method, body, len);
+		n = rpc_codec_encode_call_known(buf, ch->tp->mtu,
+						status ? ALP_RPC_KIND_ERROR : ALP_RPC_KIND_REPLY,
+						(uint8_t)status, f->request_id, f->method,
+						f->method_len, body, len);
 	}
-	if (n > 0)
-		rpc_channel_write(ch, buf, (size_t)n);
+	if (n <= 0 || rpc_channel_write(ch, buf, (size_t)n) != ALP_OK) {
+		RPC_STAT_ADD(ch, replies_failed, 1);
+	}
 }
 
 bool rpc_server_dispatch(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f)
@@ -56,7 +60,7 @@ bool rpc_server_dispatch(struct alp_rpc_channel *ch, const struct alp_rpc_frame 
 		user = s->user;
 		ch->dispatching = s;
 	} else if (f->framing == ALP_RPC_WIRE_CALL) {
-		ch->stats.rx_unhandled++;
+		RPC_STAT_ADD(ch, rx_unhandled, 1);
 	}
 	pthread_mutex_unlock(&ch->lock);
 	if (!handler) {
@@ -65,8 +69,8 @@ bool rpc_server_dispatch(struct alp_rpc_channel *ch, const struct alp_rpc_frame 
 		reply(ch, f, ALP_RPC_STATUS_NO_METHOD, NULL, 0);
 		return true;
 	}
-	overhead = f->framing == ALP_RPC_WIRE_TEXT ? alp_rpc_frame_size_text(f->method, 0) :
-						     alp_rpc_frame_size_call(f->method, 0);
+	overhead = (f->framing == ALP_RPC_WIRE_TEXT ? 0 : ALP_RPC_WIRE_CALL_HDR) +
+		   f->method_len + 1;
 	cap = ch->tp->mtu > (size_t)overhead ? ch->tp->mtu - (size_t)overhead : 0;
 	len = cap;
 	status = handler(f->payload, f->payload_len, out, &len, user);

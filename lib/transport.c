@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Transport plumbing shared by every backend, and the plain-fd backend
- * (alp_rpc_open_fd: an already connected message fd, no reconnection).
+ * The transport layer: choosing the backend for a node spec, and the
+ * plumbing every backend shares (non-blocking message send/recv, connect,
+ * udev watching, allocation).
  * Copyright (c) 2026 The rpmsg-rpc authors
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -14,14 +18,97 @@
 
 #include "internal.h"
 
+/*
+ * cfg->node (docs/librpc.md, "Opening") picks the backend: NULL discovers by
+ * name (our driver when its module is loaded, else upstream rpmsg_char).
+ * -EINVAL for a node spec of no known form.
+ */
+int rpc_transport_new(struct rpc_transport **tp, const alp_rpc_config_t *cfg, uint32_t src,
+		      uint32_t dst)
+{
+	const char *n = cfg->node;
+	bool by_name = cfg->dst_ept == 0;
+
+	if (!n)
+		return rpc_transport_rpmsg_rpc_new(tp, NULL, cfg->name, src, dst, by_name) == 0 ? 0 :
+		       rpc_transport_rpmsg_char_new(tp, NULL, cfg->name, src, dst);
+	if (!strncmp(n, "unix:", 5))
+		return rpc_transport_unix_new(tp, n + 5, false);
+	if (!strncmp(n, "unix-listen:", 12))
+		return rpc_transport_unix_new(tp, n + 12, true);
+	/* Explicit backend prefixes, for nodes under unusual paths. */
+	if (!strncmp(n, "rpmsg_rpc:", 10))
+		return rpc_transport_rpmsg_rpc_new(tp, n + 10, cfg->name, src, dst, by_name);
+	if (!strncmp(n, "rpmsg_char:", 11))
+		return rpc_transport_rpmsg_char_new(tp, n + 11, cfg->name, src, dst);
+	if (!strncmp(n, "/dev/rpmsg_rpc", 14))
+		return rpc_transport_rpmsg_rpc_new(tp, n, cfg->name, src, dst, by_name);
+	if (!strncmp(n, "/dev/", 5))
+		return rpc_transport_rpmsg_char_new(tp, n, cfg->name, src, dst);
+	return -EINVAL;
+}
+
+/*
+ * The fd is full (the peer does not read): wait until it takes more, until
+ * cancel_fd says stop (-ECANCELED), or until *deadline_ns (0: none yet, set
+ * here; nodes only) has passed (-ETIMEDOUT). 0: try again. A node is tried
+ * again every RPC_NODE_TX_RETRY_MS at the latest: upstream rpmsg_char over
+ * virtio never reports POLLOUT (before Linux 7.0), our driver does.
+ */
+static int wait_writable(struct rpc_transport *t, uint64_t *deadline_ns)
+{
+	struct pollfd p[2] = { { .fd = t->fd, .events = POLLOUT },
+			       { .fd = t->cancel_fd, .events = POLLIN } };
+	int ms = -1;
+
+	if (!t->is_socket) {
+		uint64_t now = rpc_now_ns();
+
+		if (!*deadline_ns)
+			*deadline_ns = now + RPC_NODE_TX_TIMEOUT_MS * 1000000ull;
+		if (now >= *deadline_ns)
+			return -ETIMEDOUT;
+		ms = (int)((*deadline_ns - now + 999999) / 1000000);
+		if (ms > RPC_NODE_TX_RETRY_MS)
+			ms = RPC_NODE_TX_RETRY_MS;
+	}
+	if (poll(p, t->cancel_fd >= 0 ? 2 : 1, ms) < 0)
+		return errno == EINTR ? 0 : -errno;
+	return p[1].revents ? -ECANCELED : 0;	/* else the write says what happened */
+}
+
+/*
+ * Writes never block inside write(): the fd is non-blocking (sockets:
+ * MSG_DONTWAIT; nodes: O_NONBLOCK, set by rpc_transport_connect), and a
+ * full fd is waited for with poll() next to cancel_fd, so that close can
+ * stop a sender stuck on a peer that does not read. On a node the wait is
+ * bounded like the drivers' own blocking write (RPC_NODE_TX_TIMEOUT_MS).
+ */
 ssize_t rpc_transport_send(struct rpc_transport *t, const void *buf, size_t len)
 {
-	ssize_t n;
+	uint64_t deadline = 0;
 
-	do {
-		n = t->is_socket ? send(t->fd, buf, len, MSG_NOSIGNAL) : write(t->fd, buf, len);
-	} while (n < 0 && errno == EINTR);
-	return n < 0 ? -errno : n;
+	for (;;) {
+		ssize_t n = t->is_socket ? send(t->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT) :
+					   write(t->fd, buf, len);
+		int rc;
+
+		if (n >= 0)
+			return n;
+		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+			return -errno;
+		if (errno != EINTR && (rc = wait_writable(t, &deadline)) != 0)
+			return rc;
+	}
+}
+
+int rpc_transport_connect(struct rpc_transport *t)
+{
+	int rc = t->ops->connect(t), fl;
+
+	if (rc == 0 && !t->is_socket && (fl = fcntl(t->fd, F_GETFL)) >= 0 && !(fl & O_NONBLOCK))
+		fcntl(t->fd, F_SETFL, fl | O_NONBLOCK);
+	return rc;
 }
 
 /*
@@ -46,6 +133,11 @@ static ssize_t discard_oversize(struct rpc_transport *t)
 }
 
 ssize_t rpc_transport_recv(struct rpc_transport *t, void *buf, size_t cap)
+{
+	return t->ops->recv ? t->ops->recv(t, buf, cap) : rpc_transport_recv_msg(t, buf, cap);
+}
+
+ssize_t rpc_transport_recv_msg(struct rpc_transport *t, void *buf, size_t cap)
 {
 	ssize_t n;
 
@@ -79,43 +171,11 @@ bool rpc_fd_is_socket(int fd)
 	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
-/* The plain-fd backend keeps the fd it was given in priv until first connect. */
-static int fd_connect(struct rpc_transport *t)
-{
-	intptr_t fd = (intptr_t)t->priv;
-
-	if (fd < 0)
-		return -ENOTSUP;	/* no way back once the peer hung up */
-	t->fd = (int)fd;
-	t->priv = (void *)(intptr_t)-1;
-	return 0;
-}
-
 void rpc_transport_close_fd(struct rpc_transport *t)
 {
 	if (t->fd >= 0)
 		close(t->fd);
 	t->fd = -1;
-}
-
-static int no_watch_fd(struct rpc_transport *t)
-{
-	(void)t;
-	return -1;
-}
-
-static void no_watch_drain(struct rpc_transport *t)
-{
-	(void)t;
-}
-
-static void fd_destroy(struct rpc_transport *t)
-{
-	intptr_t fd = (intptr_t)t->priv;
-
-	if (fd >= 0)
-		close((int)fd);
-	t->priv = NULL;
 }
 
 void rpc_transport_set_ident(struct rpc_transport *t, const char *name, uint32_t src,
@@ -142,15 +202,6 @@ void rpc_transport_udev_drain(struct rpc_transport *t)
 	rpc_udev_watch_drain(t->udev);
 }
 
-static const struct rpc_transport_ops fd_ops = {
-	.name = "fd",
-	.connect = fd_connect,
-	.disconnect = rpc_transport_close_fd,
-	.watch_fd = no_watch_fd,
-	.watch_drain = no_watch_drain,
-	.destroy = fd_destroy,
-};
-
 struct rpc_transport *rpc_transport_alloc(const struct rpc_transport_ops *ops, size_t priv_size)
 {
 	struct rpc_transport *t = calloc(1, sizeof(*t));
@@ -166,18 +217,7 @@ struct rpc_transport *rpc_transport_alloc(const struct rpc_transport_ops *ops, s
 	}
 	t->ops = ops;
 	t->fd = -1;
+	t->cancel_fd = -1;
 	t->mtu = ALP_RPC_WIRE_MTU_DEFAULT;
 	return t;
-}
-
-int rpc_transport_fd_new(struct rpc_transport **out, int fd)
-{
-	struct rpc_transport *t = rpc_transport_alloc(&fd_ops, 0);
-
-	if (!t)
-		return -ENOMEM;
-	t->priv = (void *)(intptr_t)fd;
-	t->is_socket = rpc_fd_is_socket(fd);
-	*out = t;
-	return 0;
 }

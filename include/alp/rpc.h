@@ -43,6 +43,8 @@ typedef int32_t alp_status_t;
 #define ALP_ERR_NOMETHOD	(-9)	/* peer has no handler for the method */
 #define ALP_ERR_REMOTE		(-10)	/* peer handler reported failure */
 #define ALP_ERR_PROTO		(-11)	/* peer reported a bad packet, or sent one */
+/* librpc extension: no access to the node, node not writable, reserved or foreign address */
+#define ALP_ERR_PERM		(-12)
 
 /* Method names: [A-Za-z0-9_.-]+, at most 31 characters + NUL on the wire. */
 #define ALP_RPC_METHOD_MAX_LEN	32
@@ -62,7 +64,11 @@ typedef struct alp_rpc_channel alp_rpc_channel_t;
 typedef struct {
 	const char *name;	/* endpoint / service name, required */
 	uint32_t src_ept;	/* this side; 0 -> default address from name */
-	uint32_t dst_ept;	/* peer side; 0 -> src_ept + 1 */
+	/*
+	 * peer side; 0 -> on our driver (rpmsg_rpc), bind by name to the
+	 * remote's announcement of `name`; on the other transports src_ept + 1
+	 */
+	uint32_t dst_ept;
 	uint32_t mbox_ch;	/* accepted and ignored on Linux */
 	bool cacheable;		/* accepted and ignored on Linux */
 	/* ---- librpc extensions (zero = default); appended, never reordered ---- */
@@ -100,6 +106,21 @@ typedef void (*alp_rpc_method_cb_t)(const void *payload, size_t len, void *user)
  * The caller owns the handle until alp_rpc_close().
  */
 alp_rpc_channel_t *alp_rpc_open(const alp_rpc_config_t *cfg);
+
+/*
+ * librpc extension: alp_rpc_open() told how large *cfg is (cfg_size =
+ * sizeof(alp_rpc_config_t) as the caller was compiled), so that the struct
+ * can grow: fields past cfg_size are taken as zero (their defaults), and a
+ * caller built against a newer, larger struct gets ALP_ERR_NOSUPPORT if it
+ * sets a field this library does not know. ALP_ERR_INVAL if cfg_size does
+ * not cover the reference's fields (name .. cacheable). The macro below
+ * makes every alp_rpc_open(cfg) call this one (docs/librpc.md, "Growing
+ * the config"); bindings that call through dlsym/FFI should call it
+ * directly with their own struct size. The size comes first so that the
+ * macro can pass a compound literal (commas and all) through __VA_ARGS__.
+ */
+alp_rpc_channel_t *alp_rpc_open_sized(size_t cfg_size, const alp_rpc_config_t *cfg);
+#define alp_rpc_open(...) alp_rpc_open_sized(sizeof(alp_rpc_config_t), __VA_ARGS__)
 
 /*
  * Close a channel: drops every subscription and server handler, makes

@@ -29,12 +29,17 @@ extern "C" {
 
 /*
  * Open a channel over an already connected, message-preserving fd
- * (SOCK_SEQPACKET or SOCK_DGRAM socket, rpmsg char node). The channel takes
- * ownership of fd (closed by alp_rpc_close(), also on failure). There is no
+ * (SOCK_SEQPACKET or SOCK_DGRAM socket, rpmsg char node; anything else,
+ * such as a regular file, a pipe or a stream socket, is ALP_ERR_INVAL).
+ * The channel takes ownership of fd (closed by alp_rpc_close(), also on
+ * failure) and makes it non-blocking. There is no
  * reconnection: once the peer hangs up the channel stays down
  * (ALP_ERR_NOT_READY). cfg->node must be NULL; cfg->name is still required.
  */
 alp_rpc_channel_t *alp_rpc_open_fd(const alp_rpc_config_t *cfg, int fd);
+/* The same, told sizeof(*cfg) (see alp_rpc_open_sized() in <alp/rpc.h>). */
+alp_rpc_channel_t *alp_rpc_open_fd_sized(size_t cfg_size, const alp_rpc_config_t *cfg, int fd);
+#define alp_rpc_open_fd(...) alp_rpc_open_fd_sized(sizeof(alp_rpc_config_t), __VA_ARGS__)
 
 /*
  * Server handler: req/req_len is the request body; write at most *resp_len
@@ -90,10 +95,14 @@ alp_status_t alp_rpc_call_async(alp_rpc_channel_t *ch, const char *method,
 /*
  * Catch-all for frames no subscription matched (text frames and one-way call
  * frames); cb NULL removes it. Uses the reference's alp_rpc_msg_cb_t.
+ * ALP_ERR_NOSUPPORT on a raw channel (nothing is parsed there).
  */
 alp_status_t alp_rpc_set_msg_cb(alp_rpc_channel_t *ch, alp_rpc_msg_cb_t cb, void *user);
 
-/* Raw mode (ALP_RPC_FRAMING_RAW): every received message, unparsed. */
+/*
+ * Raw mode (ALP_RPC_FRAMING_RAW): every received message, unparsed.
+ * ALP_ERR_NOSUPPORT on a framed channel (it would never fire).
+ */
 typedef void (*alp_rpc_raw_cb_t)(const void *msg, size_t len, void *user);
 alp_status_t alp_rpc_set_raw_cb(alp_rpc_channel_t *ch, alp_rpc_raw_cb_t cb, void *user);
 /* Write one message as is (any framing). ALP_ERR_MSGSIZE above the MTU. */
@@ -104,7 +113,7 @@ typedef struct {
 	uint64_t tx_frames;		/* messages written */
 	uint64_t tx_bytes;
 	uint64_t rx_frames;		/* messages read, valid or not */
-	uint64_t rx_bytes;
+	uint64_t rx_bytes;		/* of every message read, oversize ones at their true length */
 	uint64_t rx_malformed;		/* dropped: failed to decode */
 	uint64_t rx_oversize;		/* dropped: larger than the MTU */
 	uint64_t rx_unmatched_reply;	/* reply/error for an unknown, expired or already answered id */
@@ -114,6 +123,8 @@ typedef struct {
 	uint64_t calls_timeout;
 	uint64_t link_down;		/* times the transport went away */
 	uint64_t link_up;		/* times it (re)connected, including open */
+	uint64_t replies_failed;	/* server replies that could not be written */
+	uint64_t rx_dropped;		/* times the transport said it dropped received messages */
 } alp_rpc_stats_t;
 
 /*

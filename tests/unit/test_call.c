@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * lib/call.c: synchronous and asynchronous calls, id matching, statuses,
+ * lib/call.c and lib/reader.c: synchronous and asynchronous calls, id matching, statuses,
  * timeouts, duplicate/unknown replies, text-call serialisation, concurrency,
  * close and link loss while calls are blocked, calls from callbacks; a
  * calling thread that reads the transport itself (the reader role) while
@@ -295,6 +295,37 @@ START_TEST(text_call_matches_method_and_serialises)
 	/* Whichever thread went first got "one". */
 	ck_assert(!memcmp(a.resp, "one", 3) || !memcmp(b.resp, "one", 3));
 	ck_assert(!memcmp(a.resp, "two", 3) || !memcmp(b.resp, "two", 3));
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
+/* A text call queued behind a slow one still times out after its own timeout_ms. */
+START_TEST(text_call_queued_keeps_own_timeout)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_TEXT, &peer);
+	struct caller a = { .ch = ch, .method = "slow", .timeout = 1500 };
+	struct alp_rpc_frame f;
+	uint8_t buf[600];
+	pthread_t ta;
+	uint64_t t0, took;
+	alp_status_t rc;
+
+	pthread_create(&ta, NULL, call_thread, &a);
+	t_recv_frame(peer, buf, sizeof(buf), &f);	/* a is outstanding, unanswered */
+	t0 = t_now_ms();
+	rc = alp_rpc_call(ch, "quick", NULL, 0, NULL, NULL, 200);
+	took = t_now_ms() - t0;
+	ck_assert_msg(took < 1000, "a 200 ms call queued behind a 1500 ms one took %llu ms",
+		      (unsigned long long)took);
+	ck_assert_int_eq(rc, ALP_ERR_TIMEOUT);
+	ck_assert_uint_ge(took, 200);
+	/* It never went out: the peer sees nothing more than the first request. */
+	ck_assert_int_eq(t_recv(peer, buf, sizeof(buf), T_QUIET_MS), -1);
+	pthread_join(ta, NULL);
+	ck_assert_int_eq(a.rc, ALP_ERR_TIMEOUT);
+	ck_assert_uint_eq(T_STAT(ch, calls_timeout), 2);
 	alp_rpc_close(ch);
 	close(peer);
 }
@@ -857,6 +888,7 @@ Suite *call_suite(void)
 	tcase_add_test(tc, peer_error_statuses);
 	tcase_add_test(tc, peer_error_detail_cut_and_empty);
 	tcase_add_test(tc, text_call_matches_method_and_serialises);
+	tcase_add_test(tc, text_call_queued_keeps_own_timeout);
 	tcase_add_test(tc, call_from_own_callback_is_busy);
 	tcase_add_test(tc, async_call_completes_and_times_out);
 	tcase_add_test(tc, async_rejects_bad_input);

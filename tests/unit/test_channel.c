@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * lib/channel.c: open/close, sends, subscriptions, bad input from the peer,
+ * lib/channel.c, poll.c, subscribe.c, send.c, stats.c: open/close, sends,
+ * subscriptions, bad input from the peer,
  * statistics, callbacks that unsubscribe or close.
  * Copyright (c) 2026 The rpmsg-rpc authors
  */
@@ -12,6 +13,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -715,6 +717,179 @@ START_TEST(paused_bad_input_and_close_without_resume)
 }
 END_TEST
 
+struct bg_sender {
+	alp_rpc_channel_t *ch;
+	_Atomic int sent;
+	alp_status_t rc;
+};
+
+static void *bg_send_loop(void *arg)
+{
+	struct bg_sender *s = arg;
+	char buf[400] = { 0 };
+	alp_status_t rc;
+
+	while ((rc = alp_rpc_send(s->ch, "m", buf, sizeof(buf))) == ALP_OK)
+		s->sent++;
+	s->rc = rc;
+	return NULL;
+}
+
+/* A peer that does not read blocks a sender; close still returns at once. */
+START_TEST(close_while_send_blocked)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_TEXT, &peer);
+	struct bg_sender s = { .ch = ch };
+	pthread_t t;
+	uint64_t t0;
+
+	pthread_create(&t, NULL, bg_send_loop, &s);
+	/* The socket buffer fills: the sender is blocked for good. */
+	ck_assert_int_gt(t_settle(&s.sent, 200, T_WAIT_MS), 0);
+	t0 = t_now_ms();
+	ck_assert_msg(t_close_within(ch, 3000),
+		      "alp_rpc_close still blocked after 3000 ms (a send is blocked, %d sent)",
+		      (int)s.sent);
+	ck_assert_uint_lt(t_now_ms() - t0, 1000);
+	pthread_join(t, NULL);
+	ck_assert_int_eq(s.rc, ALP_ERR_NOT_READY);
+	close(peer);
+}
+END_TEST
+
+/*
+ * A program compiled against an older, smaller alp_rpc_config_t: here the
+ * reference's own layout (alp-rpc-h.md v0.6, before any librpc extension),
+ * in a heap block of exactly its size so that ASan and valgrind see a read
+ * past it. The library must read only what the caller says it has.
+ */
+struct cfg_reference {
+	const char *name;
+	uint32_t src_ept;
+	uint32_t dst_ept;
+	uint32_t mbox_ch;
+	bool cacheable;
+};
+
+START_TEST(open_reads_only_callers_config_size)
+{
+	struct cfg_reference *old = malloc(sizeof(*old));
+	alp_rpc_channel_t *ch;
+	int sv[2];
+
+	ck_assert_ptr_nonnull(old);
+	*old = (struct cfg_reference){ .name = "old", .src_ept = 0x400 };
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	ch = alp_rpc_open_fd_sized(sizeof(*old), (const alp_rpc_config_t *)old, sv[0]);
+	ck_assert_ptr_nonnull(ch);
+	free(old);
+	alp_rpc_close(ch);
+	close(sv[1]);
+}
+END_TEST
+
+/* A newer program (larger struct) is refused only when it sets a field this library lacks. */
+START_TEST(open_sized_newer_caller)
+{
+	struct {
+		alp_rpc_config_t cfg;
+		uint32_t newer, newer2;	/* no padding: every byte is a field */
+	} big;
+	alp_rpc_channel_t *ch;
+	int sv[2];
+
+	memset(&big, 0, sizeof(big));
+	big.cfg.name = "new";
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	ch = alp_rpc_open_fd_sized(sizeof(big), &big.cfg, sv[0]);
+	ck_assert_ptr_nonnull(ch);
+	alp_rpc_close(ch);
+	close(sv[1]);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	big.newer = 1;
+	ck_assert_ptr_null(alp_rpc_open_fd_sized(sizeof(big), &big.cfg, sv[0]));	/* closes sv[0] */
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_NOSUPPORT);
+	/* Smaller than the reference's own fields. */
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv + 0), 0);
+	ck_assert_ptr_null(alp_rpc_open_fd_sized(sizeof(const char *), &big.cfg, sv[0]));
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_INVAL);
+	close(sv[1]);
+	/* The plain names stay for binaries built before the macros (the 1.0 layout). */
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	ch = (alp_rpc_open_fd)(&big.cfg, sv[0]);
+	ck_assert_ptr_nonnull(ch);
+	alp_rpc_close(ch);
+	close(sv[1]);
+	ck_assert_ptr_null((alp_rpc_open)(NULL));
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_INVAL);
+}
+END_TEST
+
+/* set_raw_cb needs a raw channel, set_msg_cb a framed one: misuse is refused. */
+START_TEST(hooks_refuse_wrong_framing)
+{
+	int tp, rp;
+	alp_rpc_channel_t *text = t_open_pair(ALP_RPC_FRAMING_TEXT, &tp);
+	alp_rpc_channel_t *raw = t_open_pair(ALP_RPC_FRAMING_RAW, &rp);
+
+	ck_assert_int_eq(alp_rpc_set_raw_cb(text, raw_cb, NULL), ALP_ERR_NOSUPPORT);
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_NOSUPPORT);
+	ck_assert_int_eq(alp_rpc_set_msg_cb(raw, msg_cb, &msg_calls), ALP_ERR_NOSUPPORT);
+	/* the right ones still work */
+	ck_assert_int_eq(alp_rpc_set_msg_cb(text, msg_cb, &msg_calls), ALP_OK);
+	ck_assert_int_eq(alp_rpc_set_raw_cb(raw, raw_cb, NULL), ALP_OK);
+	alp_rpc_close(text);
+	alp_rpc_close(raw);
+	close(tp);
+	close(rp);
+}
+END_TEST
+
+/* open_fd takes message-preserving fds only: sockets of kind seqpacket/dgram, char devices. */
+START_TEST(open_fd_refuses_non_message_fds)
+{
+	alp_rpc_config_t cfg = { .name = "x" };
+	int fds[3], sv[2], p[2];
+
+	fds[0] = open("/tmp", O_TMPFILE | O_RDWR, 0600);	/* a regular file */
+	ck_assert_int_ge(fds[0], 0);
+	ck_assert_int_eq(pipe(p), 0);
+	fds[1] = p[0];
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	fds[2] = sv[0];
+	for (int i = 0; i < 3; i++) {
+		alp_rpc_channel_t *ch = alp_rpc_open_fd(&cfg, fds[i]);
+
+		if (ch)
+			alp_rpc_close(ch);
+		ck_assert_msg(!ch, "open_fd accepted fd kind %d (0 file, 1 pipe, 2 stream socket)", i);
+		ck_assert_int_eq(alp_last_error(), ALP_ERR_INVAL);
+		ck_assert_int_eq(fcntl(fds[i], F_GETFD), -1);	/* closed on failure */
+	}
+	close(p[1]);
+	close(sv[1]);
+}
+END_TEST
+
+/* rx_bytes counts every message read at its true length, oversize ones too. */
+START_TEST(rx_bytes_counts_oversize_at_true_length)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
+	static uint8_t big[5000];
+
+	t_send(peer, big, 1000);	/* above the MTU, fits the receive buffer */
+	t_send(peer, big, 5000);	/* above the receive buffer too */
+	ck_assert(T_WAIT_STAT(ch, rx_oversize, 2));
+	ck_assert_uint_eq(T_STAT(ch, rx_frames), 2);
+	ck_assert_uint_eq(T_STAT(ch, rx_bytes), 6000);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
 Suite *channel_suite(void)
 {
 	Suite *s = suite_create("channel");
@@ -741,6 +916,12 @@ Suite *channel_suite(void)
 	tcase_add_test(tc, poll_thread_blocks_signals);
 	tcase_add_test(tc, paused_open_keeps_early_frames);
 	tcase_add_test(tc, paused_bad_input_and_close_without_resume);
+	tcase_add_test(tc, close_while_send_blocked);
+	tcase_add_test(tc, open_reads_only_callers_config_size);
+	tcase_add_test(tc, open_sized_newer_caller);
+	tcase_add_test(tc, hooks_refuse_wrong_framing);
+	tcase_add_test(tc, open_fd_refuses_non_message_fds);
+	tcase_add_test(tc, rx_bytes_counts_oversize_at_true_length);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -65,6 +65,18 @@ START_TEST(errno_mapping)
 }
 END_TEST
 
+/* The driver's EPERM (reserved or foreign address), EACCES, EBADF (fd not open for writing). */
+START_TEST(permission_errors_are_perm)
+{
+	ck_assert_int_eq(rpc_errno_status(-EPERM), ALP_ERR_PERM);
+	ck_assert_int_eq(rpc_errno_status(-EACCES), ALP_ERR_PERM);
+	ck_assert_int_eq(rpc_errno_status(-EBADF), ALP_ERR_PERM);
+	ck_assert_str_eq(alp_strerror(ALP_ERR_PERM), "operation not permitted");
+	for (alp_status_t st = ALP_ERR_PERM; st < ALP_ERR_PROTO; st++)
+		ck_assert_str_ne(alp_strerror(st), "unknown error");
+}
+END_TEST
+
 Suite *error_suite(void)
 {
 	Suite *s = suite_create("error");
@@ -73,6 +85,7 @@ Suite *error_suite(void)
 	tcase_add_test(tc, strerror_covers_every_code);
 	tcase_add_test(tc, last_error_is_per_thread);
 	tcase_add_test(tc, errno_mapping);
+	tcase_add_test(tc, permission_errors_are_perm);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -196,6 +197,64 @@ START_TEST(end_to_end_statuses_and_nesting)
 }
 END_TEST
 
+static _Atomic int echoed;
+
+static int echo400(const void *req, size_t len, void *resp, size_t *resp_len, void *user)
+{
+	(void)user;
+	memcpy(resp, req, len);
+	*resp_len = len;
+	echoed++;
+	return ALP_RPC_STATUS_OK;
+}
+
+/* The poll thread blocked writing a reply to a peer that does not read: close returns. */
+START_TEST(close_while_reply_blocked)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
+	uint8_t frame[600], body[400] = { 0 };
+	long n = alp_rpc_frame_encode_call(frame, sizeof(frame), ALP_RPC_KIND_REQUEST, 0, 1, "e",
+					   body, sizeof(body));
+	uint64_t t0, end = t_now_ms() + T_WAIT_MS;
+	int last = -1;
+
+	echoed = 0;
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(alp_rpc_serve(ch, "e", echo400, NULL), ALP_OK);
+	/* Requests until the channel stops answering (its writes are blocked). */
+	while (t_now_ms() < end && !(echoed > 0 && echoed == last)) {
+		last = echoed;
+		while (send(peer, frame, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL) > 0)
+			;
+		t_sleep_ms(100);
+	}
+	ck_assert_int_gt(echoed, 0);
+	t0 = t_now_ms();
+	ck_assert_msg(t_close_within(ch, 3000),
+		      "alp_rpc_close still blocked after 3000 ms (poll thread writing reply %d)",
+		      (int)echoed);
+	ck_assert_uint_lt(t_now_ms() - t0, 1000);
+	close(peer);
+}
+END_TEST
+
+/* A reply that cannot be written is counted (replies_failed), not lost silently. */
+START_TEST(failed_replies_counted)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_CALL, &peer);
+
+	ck_assert_int_eq(alp_rpc_serve(ch, "up", handler, "upper"), ALP_OK);
+	ck_assert_int_eq(shutdown(peer, SHUT_RD), 0);	/* our writes now fail with EPIPE */
+	t_send_call(peer, ALP_RPC_KIND_REQUEST, 0, 7, "up", "abc", 3);
+	ck_assert(T_WAIT_STAT(ch, replies_failed, 1));
+	ck_assert_uint_eq(T_STAT(ch, tx_frames), 0);
+	alp_rpc_close(ch);
+	close(peer);
+}
+END_TEST
+
 Suite *server_suite(void)
 {
 	Suite *s = suite_create("server");
@@ -206,6 +265,8 @@ Suite *server_suite(void)
 	tcase_add_test(tc, text_framing_server);
 	tcase_add_test(tc, serve_table_rules);
 	tcase_add_test(tc, end_to_end_statuses_and_nesting);
+	tcase_add_test(tc, close_while_reply_blocked);
+	tcase_add_test(tc, failed_replies_counted);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -6,6 +6,7 @@
  * Copyright (c) 2026 The rpmsg-rpc authors
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -294,6 +296,178 @@ START_TEST(open_times_out_without_peer)
 }
 END_TEST
 
+/* Write a regular file at p holding text. */
+static void write_file(const char *p, const char *text)
+{
+	FILE *f = fopen(p, "w");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_ge(fputs(text, f), 0);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static bool file_holds(const char *p, const char *text)
+{
+	char buf[64] = { 0 };
+	FILE *f = fopen(p, "r");
+	bool same;
+
+	if (!f)
+		return false;
+	same = fgets(buf, sizeof(buf), f) && !strcmp(buf, text);
+	fclose(f);
+	return same;
+}
+
+static alp_rpc_channel_t *open_listener(uint32_t timeout_ms)
+{
+	char lspec[PATH_MAX + 16];
+
+	snprintf(lspec, sizeof(lspec), "unix-listen:%s", path);
+	return alp_rpc_open(&(alp_rpc_config_t){ .name = "srv", .node = lspec,
+						 .open_timeout_ms = timeout_ms });
+}
+
+/* unix-listen: never removes a regular file that sits at PATH. */
+START_TEST(listen_keeps_regular_file)
+{
+	write_file(path, "precious");
+	ck_assert_ptr_null(open_listener(100));
+	ck_assert_msg(file_holds(path, "precious"), "the regular file at PATH was removed");
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_INVAL);
+}
+END_TEST
+
+/* unix-listen: never takes over the socket of a server that listens on it. */
+START_TEST(listen_keeps_live_server)
+{
+	int l = listener(path), c, s;
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	alp_status_t st;
+
+	ck_assert_ptr_null(open_listener(100));
+	st = alp_last_error();
+	/* The running server still gets its clients. */
+	memcpy(a.sun_path, path, strlen(path) + 1);
+	c = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	ck_assert_msg(connect(c, (struct sockaddr *)&a, sizeof(a)) == 0,
+		      "the live server's socket was taken over or removed: %s", strerror(errno));
+	s = accept_within(l, T_WAIT_MS);
+	ck_assert_int_ge(s, 0);
+	close(s);
+	close(c);
+	close(l);
+	ck_assert_int_eq(st, ALP_ERR_IO);
+}
+END_TEST
+
+struct listener_arg {
+	uint32_t timeout_ms;
+	alp_rpc_channel_t *ch;
+	alp_status_t st;
+};
+
+static void *listener_thread(void *arg)
+{
+	struct listener_arg *a = arg;
+
+	a->ch = open_listener(a->timeout_ms);
+	a->st = alp_last_error();
+	return NULL;
+}
+
+static bool is_socket_file(void *arg)
+{
+	struct stat st;
+
+	(void)arg;
+	return lstat(path, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+/* unix-listen: a stale socket (nobody listens) is replaced; close removes ours. */
+START_TEST(listen_replaces_stale_socket)
+{
+	struct listener_arg arg = { .timeout_ms = T_WAIT_MS };
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), c;
+	pthread_t t;
+
+	memcpy(a.sun_path, path, strlen(path) + 1);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	close(fd);	/* left behind, as by a server that crashed */
+	pthread_create(&t, NULL, listener_thread, &arg);
+	c = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	for (int i = 0; i < T_WAIT_MS && connect(c, (struct sockaddr *)&a, sizeof(a)) < 0; i++)
+		t_sleep_ms(1);
+	pthread_join(t, NULL);
+	ck_assert_ptr_nonnull(arg.ch);
+	alp_rpc_close(arg.ch);
+	close(c);
+	ck_assert_int_eq(access(path, F_OK), -1);
+}
+END_TEST
+
+/* unix-listen: close removes PATH only while it is still the socket it bound. */
+START_TEST(listen_close_keeps_what_it_did_not_create)
+{
+	struct listener_arg arg = { .timeout_ms = 300 };
+	pthread_t t;
+
+	pthread_create(&t, NULL, listener_thread, &arg);
+	ck_assert(t_wait(is_socket_file, NULL, T_WAIT_MS));
+	/* Somebody replaces the socket file while the listener waits. */
+	ck_assert_int_eq(unlink(path), 0);
+	write_file(path, "replaced");
+	pthread_join(t, NULL);
+	ck_assert_ptr_null(arg.ch);
+	ck_assert_int_eq(arg.st, ALP_ERR_NOT_READY);
+	ck_assert_msg(file_holds(path, "replaced"),
+		      "close removed a file at PATH that the listener did not create");
+}
+END_TEST
+
+static char later_dir[128], later_sock[160];
+
+static void *make_dir_and_server(void *arg)
+{
+	t_sleep_ms(200);
+	ck_assert_int_eq(mkdir(later_dir, 0700), 0);
+	*(int *)arg = listener(later_sock);
+	return NULL;
+}
+
+/* unix:PATH in a directory that does not exist yet waits like a missing socket. */
+START_TEST(open_waits_for_missing_directory)
+{
+	char cspec[200];
+	uint64_t t0 = t_now_ms(), took;
+	alp_rpc_channel_t *ch;
+	pthread_t t;
+	int l = -1;
+
+	snprintf(later_dir, sizeof(later_dir), "%s/later", dir);
+	snprintf(later_sock, sizeof(later_sock), "%s/sock", later_dir);
+	snprintf(cspec, sizeof(cspec), "unix:%s", later_sock);
+	ch = alp_rpc_open(&(alp_rpc_config_t){ .name = "x", .node = cspec,
+					       .open_timeout_ms = 300 });
+	took = t_now_ms() - t0;
+	ck_assert_ptr_null(ch);
+	ck_assert_int_eq(alp_last_error(), ALP_ERR_NOT_READY);
+	ck_assert_msg(took >= 300, "open gave up after %llu ms of a 300 ms timeout",
+		      (unsigned long long)took);
+	/* ... and connects once the directory and the server appear. */
+	pthread_create(&t, NULL, make_dir_and_server, &l);
+	ch = alp_rpc_open(&(alp_rpc_config_t){ .name = "x", .node = cspec,
+					       .open_timeout_ms = T_WAIT_MS });
+	pthread_join(t, NULL);
+	ck_assert_ptr_nonnull(ch);
+	alp_rpc_close(ch);
+	close(l);
+	unlink(later_sock);
+	rmdir(later_dir);
+}
+END_TEST
+
 Suite *transport_unix_suite(void)
 {
 	Suite *s = suite_create("transport_unix");
@@ -306,6 +480,11 @@ Suite *transport_unix_suite(void)
 	tcase_add_test(tc, listen_and_connect_path);
 	tcase_add_test(tc, listen_and_connect_abstract);
 	tcase_add_test(tc, open_times_out_without_peer);
+	tcase_add_test(tc, listen_keeps_regular_file);
+	tcase_add_test(tc, listen_keeps_live_server);
+	tcase_add_test(tc, listen_replaces_stale_socket);
+	tcase_add_test(tc, listen_close_keeps_what_it_did_not_create);
+	tcase_add_test(tc, open_waits_for_missing_directory);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -5,6 +5,8 @@
  */
 #define _GNU_SOURCE
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -148,4 +150,50 @@ bool t_seq_wait(struct t_seq *seq, int n, int timeout_ms)
 		t_sleep_ms(1);
 	}
 	return true;
+}
+
+struct t_closer {
+	alp_rpc_channel_t *ch;
+	atomic_bool done;
+};
+
+static void *t_closer_main(void *arg)
+{
+	struct t_closer *c = arg;
+
+	alp_rpc_close(c->ch);
+	c->done = true;
+	return NULL;
+}
+
+bool t_close_within(alp_rpc_channel_t *ch, int ms)
+{
+	static struct t_closer c;	/* outlives a helper that stays blocked */
+	pthread_t t;
+
+	c.ch = ch;
+	c.done = false;
+	ck_assert_int_eq(pthread_create(&t, NULL, t_closer_main, &c), 0);
+	for (int i = 0; i < ms && !c.done; i++)
+		t_sleep_ms(1);
+	if (!c.done)
+		return false;
+	pthread_join(t, NULL);
+	return true;
+}
+
+int t_settle(_Atomic int *counter, int quiet_ms, int timeout_ms)
+{
+	uint64_t end = t_now_ms() + (uint64_t)timeout_ms;
+	int prev = -1;
+
+	while (t_now_ms() < end) {
+		int now = *counter;
+
+		if (now == prev && now > 0)
+			break;
+		prev = now;
+		t_sleep_ms(quiet_ms);
+	}
+	return *counter;
 }

@@ -53,6 +53,14 @@ void t_seq_cb(const void *payload, size_t len, void *user);
 /* Wait until seq has recorded n frames. */
 bool t_seq_wait(struct t_seq *seq, int n, int timeout_ms);
 
+/*
+ * alp_rpc_close(ch) on a helper thread: true when it returned within ms
+ * (otherwise the helper stays blocked and the test should fail).
+ */
+bool t_close_within(alp_rpc_channel_t *ch, int ms);
+/* Wait until *counter stops changing for quiet_ms (at most timeout_ms); its value. */
+int t_settle(_Atomic int *counter, int quiet_ms, int timeout_ms);
+
 void t_sleep_ms(int ms);
 uint64_t t_now_ms(void);
 

@@ -24,9 +24,12 @@
 /* Addresses below this are reserved by the rpmsg bus (53 = name service) */
 #define RPMSG_RPC_RESERVED_ADDRS	1024U
 
-/* Upper bound of RPMSG_RPC_EPT_SET_RXQ_LIMIT; the default limit is 64 */
+/*
+ * Upper bound of RPMSG_RPC_EPT_SET_RXQ_LIMIT; the default limit is 256, one
+ * full virtio receive ring, so a burst the transport delivered is kept.
+ */
 #define RPMSG_RPC_RXQ_MAX	4096U
-#define RPMSG_RPC_RXQ_DEFAULT	64U
+#define RPMSG_RPC_RXQ_DEFAULT	256U
 /* Upper bound of RPMSG_RPC_EPT_SET_TX_TIMEOUT (ms); the default is 15000 */
 #define RPMSG_RPC_TX_TIMEOUT_MAX	600000U
 #define RPMSG_RPC_TX_TIMEOUT_DEFAULT	15000U

@@ -10,7 +10,9 @@
  * concurrency, not CPU, decides. Prints figures; asserts nothing about time.
  * Copyright (c) 2026 The rpmsg-rpc authors
  *
- * usage: bench [seconds-per-case]   (default 1)
+ * usage: bench [seconds-per-case [delay-us]]   (defaults 1, 100)
+ *        bench count raw|call|text N   (N round trips of one mode against
+ *        the instant echo, untimed: callcost.sh runs it under callgrind)
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -39,6 +41,7 @@ struct run {
 	/* raw */
 	int fd;
 	pthread_mutex_t raw_lock;	/* one ping-pong at a time on one socket */
+	long count;			/* count mode: this many calls on one thread, untimed */
 	/* librpc */
 	alp_rpc_channel_t *client;
 	/* results */
@@ -141,9 +144,11 @@ static int one_call(struct run *r, const char *req, char *resp)
 	if (r->mode == RAW) {
 		int ok;
 
-		pthread_mutex_lock(&r->raw_lock);
+		if (!r->count)
+			pthread_mutex_lock(&r->raw_lock);
 		ok = write(r->fd, req, PAYLOAD) == PAYLOAD && read(r->fd, resp, 512) == PAYLOAD;
-		pthread_mutex_unlock(&r->raw_lock);
+		if (!r->count)
+			pthread_mutex_unlock(&r->raw_lock);
 		return ok ? 0 : -1;
 	}
 	return alp_rpc_call(r->client, "echo", req, PAYLOAD, resp, &len, 5000) == ALP_OK &&
@@ -184,11 +189,13 @@ static int cmp(const void *a, const void *b)
 
 struct result {
 	double rate, p50, p99;
+	int errors;
 };
 
-static struct result run_case(enum mode mode, int threads, double seconds, double delay_us)
+static struct result run_case(enum mode mode, int threads, double seconds, double delay_us,
+			      long count)
 {
-	struct run r = { .mode = mode, .seconds = seconds };
+	struct run r = { .mode = mode, .seconds = seconds, .count = count };
 	struct delay_line dl = { .delay_s = delay_us / 1e6 };
 	alp_rpc_channel_t *server = NULL;
 	pthread_t t[16], echo_thread;
@@ -225,9 +232,14 @@ static struct result run_case(enum mode mode, int threads, double seconds, doubl
 		}
 	}
 	t0 = now_s();
-	for (int i = 0; i < threads; i++)
+	for (long i = 0; i < count; i++) {
+		char req[PAYLOAD] = { 0 }, resp[512];
+
+		r.errors += one_call(&r, req, resp) != 0;
+	}
+	for (int i = 0; i < threads && !count; i++)
 		pthread_create(&t[i], NULL, worker, &r);
-	for (int i = 0; i < threads; i++)
+	for (int i = 0; i < threads && !count; i++)
 		pthread_join(t[i], NULL);
 	elapsed = now_s() - t0;
 	if (mode == RAW) {
@@ -245,6 +257,7 @@ static struct result run_case(enum mode mode, int threads, double seconds, doubl
 	res.rate = (double)r.n / elapsed;
 	res.p50 = r.n ? r.lat_us[r.n / 2] : 0;
 	res.p99 = r.n ? r.lat_us[(size_t)((double)r.n * 0.99)] : 0;
+	res.errors = r.errors;
 	if (r.errors)
 		fprintf(stderr, "bench: %s x%d: %d failed calls\n", mode_name[mode], threads,
 			r.errors);
@@ -316,7 +329,7 @@ static void table(struct result res[3][3], double seconds, double delay_us)
 	       "p50 us", "p99 us");
 	for (int ti = 0; ti < 3; ti++) {
 		for (int m = RAW; m <= TEXT; m++) {
-			res[m][ti] = run_case((enum mode)m, threads[ti], seconds, delay_us);
+			res[m][ti] = run_case((enum mode)m, threads[ti], seconds, delay_us, 0);
 			printf("%-22s %7d %12.0f %10.1f %10.1f\n", mode_name[m], threads[ti],
 			       res[m][ti].rate, res[m][ti].p50, res[m][ti].p99);
 		}
@@ -329,6 +342,13 @@ int main(int argc, char **argv)
 	double delay_us = argc > 2 ? atof(argv[2]) : 100.0;
 	struct result res[3][3], dres[3][3];
 
+	if (argc == 4 && !strcmp(argv[1], "count")) {
+		for (int m = RAW; m <= TEXT; m++)
+			if (!strcmp(argv[2], (const char *[]){ "raw", "call", "text" }[m]))
+				return run_case((enum mode)m, 1, 0, 0, atol(argv[3])).errors != 0;
+		fprintf(stderr, "usage: bench count raw|call|text N\n");
+		return 2;
+	}
 	if (seconds <= 0)
 		seconds = 1.0;
 	printf("librpc benchmark: AF_UNIX SOCK_SEQPACKET socketpair, %d-byte payload, "
