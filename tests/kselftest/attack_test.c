@@ -47,9 +47,9 @@ FIXTURE_SETUP(attack)
 	ASSERT_EQ(0, ret) TH_LOG("simulated remote: %s", strerror(-ret));
 	snprintf(self->ctrl_path, sizeof(self->ctrl_path),
 		 "/dev/rpmsg_rpc_ctrl%u", self->rt.index);
+	/* not announced: its name-service message could reach the capture */
 	ASSERT_EQ(0, rt_create(self->rt.ctrl, "victim", RPMSG_RPC_ADDR_ANY,
-			       ECHO_ADDR, RPMSG_RPC_EPT_F_ANNOUNCE,
-			       &self->victim));
+			       ECHO_ADDR, 0, &self->victim));
 	/* the careless MODE= */
 	ASSERT_EQ(0, chmod(self->ctrl_path, 0666));
 	snprintf(path, sizeof(path), "/dev/rpmsg_rpc%u", self->victim.index);

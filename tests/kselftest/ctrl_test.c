@@ -228,7 +228,7 @@ TEST_F(ctrl, create_addresses)
 	ASSERT_EQ(0, rt_sysfs(dev, "state", val, sizeof(val)));
 	EXPECT_STREQ("unbound", val);
 	ASSERT_EQ(0, rt_sysfs(dev, "statistics/rxq_limit", val, sizeof(val)));
-	EXPECT_EQ(RPMSG_RPC_RXQ_DEFAULT, strtoul(val, NULL, 0));
+	EXPECT_EQ(RT_RXQ_DEFAULT, strtoul(val, NULL, 0));
 }
 
 TEST_F(ctrl, destroy)
