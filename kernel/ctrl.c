@@ -260,6 +260,16 @@ static long rpc_ctrl_info(struct rpc_ctrl *ctrl, unsigned int cmd,
 	return 0;
 }
 
+/*
+ * Transports allocate addresses with idr_alloc(), whose range is an int: a
+ * fixed address above INT_MAX would make virtio call it with a negative
+ * start (a WARNING, a panic with panic_on_warn). Found by the fuzzer.
+ */
+static bool rpc_src_in_range(u32 src)
+{
+	return src == RPMSG_RPC_ADDR_ANY || src <= INT_MAX;
+}
+
 static int rpc_check_create(struct file *filp,
 			    const struct rpmsg_rpc_ept_create *req, bool fd)
 {
@@ -273,8 +283,8 @@ static int rpc_check_create(struct file *filp,
 	if ((req->flags & RPMSG_RPC_EPT_F_BIND_BY_NAME) &&
 	    req->dst != RPMSG_RPC_ADDR_ANY)
 		return -EINVAL;
-	if (req->src != RPMSG_RPC_ADDR_ANY &&
-	    req->src < RPMSG_RPC_RESERVED_ADDRS)
+	if (!rpc_src_in_range(req->src) || (req->src != RPMSG_RPC_ADDR_ANY &&
+					    req->src < RPMSG_RPC_RESERVED_ADDRS))
 		return -EADDRNOTAVAIL;
 	ret = rpc_check_name(req->name, req->flags);
 	if (ret)
@@ -427,6 +437,8 @@ static long rpc_ctrl_create_compat(struct rpc_ctrl *ctrl, struct file *filp,
 	memcpy(req.name, uinfo.name, sizeof(req.name) - 1);
 	req.src = uinfo.src;
 	req.dst = uinfo.dst;
+	if (!rpc_src_in_range(req.src))
+		return -EADDRNOTAVAIL;
 	ret = rpc_check_name(req.name, 0);
 	if (!ret)
 		ret = rpc_check_dst(filp, req.dst);
