@@ -42,6 +42,11 @@ static alp_status_t fail_errno(int err)
 	case ENXIO:
 		rpc_set_error(ALP_ERR_NOT_READY);
 		break;
+	case EPERM:
+	case EACCES:
+	case EBADF:
+		rpc_set_error(ALP_ERR_PERM);	/* as the channel API says it */
+		break;
 	case ENOTTY:
 	case EOPNOTSUPP:
 		rpc_set_error(ALP_ERR_NOSUPPORT);

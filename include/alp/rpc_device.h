@@ -213,8 +213,9 @@ typedef struct {
  * reserved src); ALP_ERR_BUSY: src in use (errno EADDRINUSE);
  * ALP_ERR_NOT_READY: no such remote, or it went away (ENODEV);
  * ALP_ERR_NOSUPPORT: a flag the backend lacks (rpmsg_char has neither
- * ANNOUNCE nor BIND_BY_NAME); ALP_ERR_IO otherwise (errno says, e.g.
- * EACCES, EBADF). The control node is opened O_RDWR. Thread-safe.
+ * ANNOUNCE nor BIND_BY_NAME); ALP_ERR_PERM: not allowed (errno EACCES,
+ * EPERM, EBADF); ALP_ERR_IO otherwise (errno says). The control node is
+ * opened O_RDWR. Thread-safe.
  */
 alp_status_t alp_rpc_dev_ept_create(alp_rpc_dev_t *dev, const char *which,
 				    const alp_rpc_dev_ept_config_t *cfg,
@@ -233,7 +234,8 @@ alp_status_t alp_rpc_dev_ept_create_fd(alp_rpc_dev_t *dev, const char *which,
  * or N (ours), or /dev/rpmsgN, rpmsgN (rpmsg_char). Its readers see the
  * end, writers EPIPE. ALP_ERR_INVAL (malformed node), ALP_ERR_NOT_READY
  * (errno ENOENT: no such endpoint, e.g. destroyed already; ENODEV: the
- * remote went away), ALP_ERR_IO (errno says). Thread-safe.
+ * remote went away), ALP_ERR_PERM (EACCES, EPERM, EBADF), ALP_ERR_IO
+ * (errno says). Thread-safe.
  */
 alp_status_t alp_rpc_dev_ept_destroy(alp_rpc_dev_t *dev, const char *node);
 

@@ -139,7 +139,8 @@ static void ours(const char *rproc, const char *channel, uint32_t addr, alp_rpc_
 	      (ALP_RPC_DEV_EPT_F_ANNOUNCE | ALP_RPC_DEV_EPT_F_BIND_BY_NAME),
 	      "listed with its creation flags (0x%x)", got.flags);
 	CHECK(got.flags & ALP_RPC_DEV_EPT_F_STATS, "listed with statistics (0x%x)", got.flags);
-	CHECK(got.mtu == 496 && got.rxq_limit == 64 && got.state == ALP_RPC_DEV_EPT_BOUND,
+	/* the driver's default queue limit is the one create reported (its uapi's) */
+	CHECK(got.mtu == 496 && got.rxq_limit == ep.rxq_limit && got.state == ALP_RPC_DEV_EPT_BOUND,
 	      "listed with MTU %u, queue limit %u, state %s", got.mtu, got.rxq_limit,
 	      alp_rpc_dev_state_name(got.state));
 	got.size = sizeof(got);
