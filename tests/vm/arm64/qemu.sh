@@ -26,7 +26,7 @@ qemu_cmd=(qemu-system-aarch64 -M virt -cpu cortex-a57 -accel "tcg,thread=multi"
 	-m "${VM_MEM:-2048}" -smp "${VM_CPUS:-2}"
 	-nodefaults -nographic -no-reboot -display none
 	-kernel "$kdir/$KIMAGE"
-	-fsdev local,id=root,path="$root",security_model=mapped-xattr,readonly=on,multidevs=remap
+	-fsdev local,id=root,path="$root",security_model=none,readonly=on,multidevs=remap
 	-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root
 	-fsdev local,id=vm,path="$GUEST_TOP/tests/vm",security_model=none,readonly=on,multidevs=remap
 	-device virtio-9p-pci,fsdev=vm,mount_tag=vm
