@@ -34,11 +34,11 @@
  */
 #if KERNEL_VERSION(5, 18, 0) <= LINUX_VERSION_CODE
 #define RPC_ANCHOR_NAMES	{ "rpmsg_ctrl" }
-#define RPC_ANCHOR_ALIASES	MODULE_ALIAS("rpmsg:rpmsg_ctrl")
+#define RPC_ANCHOR_ALIAS	"rpmsg:rpmsg_ctrl"
 #else
 #define RPC_ANCHOR_NAMES	{ "rpmsg_chrdev", "rpmsg_ns" }
-#define RPC_ANCHOR_ALIASES	MODULE_ALIAS("rpmsg:rpmsg_chrdev");	\
-				MODULE_ALIAS("rpmsg:rpmsg_ns")
+/* virtio's anchor (the only transport we serve) */
+#define RPC_ANCHOR_ALIAS	"rpmsg:rpmsg_ns"
 #endif
 
 /*

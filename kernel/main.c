@@ -203,8 +203,8 @@ MODULE_DESCRIPTION("RPMsg endpoint character devices with name-service binding")
 MODULE_AUTHOR("The rpmsg-rpc authors");
 MODULE_LICENSE("GPL");
 /*
- * The anchors' modaliases, so that udev's modprobe loads us when a remote
+ * The anchor's modalias, so that udev's modprobe loads us when a remote
  * appears (after a DKMS install too). An alias, not an id table: a table
  * would make the core offer us the anchor, and log our refusal as an error.
  */
-RPC_ANCHOR_ALIASES;
+MODULE_ALIAS(RPC_ANCHOR_ALIAS);
