@@ -123,6 +123,7 @@ struct worker {
 	bool ro_used;
 	unsigned char *edge;	/* one page followed by an unmapped one */
 	bool edge_used;
+	int placed;	/* the mode place() really used last (see place()) */
 	int epfd;
 	uint32_t idx[8];	/* endpoint indexes seen, for DESTROY/open */
 };
@@ -240,6 +241,7 @@ static uint64_t place(struct worker *w, int mode, const void *src, size_t len)
 	unsigned char *p;
 	size_t cut;
 
+	w->placed = mode;
 	switch (mode) {
 	case P_NULL:
 		return 0;
@@ -264,6 +266,13 @@ static uint64_t place(struct worker *w, int mode, const void *src, size_t len)
 		}
 		break;
 	}
+	/*
+	 * Valid memory, also when a read-only or cut placement was asked
+	 * for but cannot be made (the page is taken, or len does not fit
+	 * in it): callers judge the result by w->placed, not by mode.
+	 */
+	if (mode != P_MISALIGN)
+		w->placed = P_OK;
 	p = scratch(w, len, mode == P_MISALIGN);
 	memcpy(p, src, len);
 	return (uintptr_t)p;
@@ -506,6 +515,7 @@ static void op_create(struct worker *w)
 		ei.src = gen_addr(w, true);
 		ei.dst = gen_addr(w, false);
 		arg = place(w, mode, &ei, sizeof(ei));
+		mode = w->placed;
 		ret = do_ioctl(w, s, RPMSG_CREATE_EPT_IOCTL, arg,
 			       "RPMSG_CREATE_EPT_IOCTL");
 		/* input only: read-only memory is fine */
@@ -525,6 +535,7 @@ static void op_create(struct worker *w)
 	c.fd = (int32_t)fz_next(&w->rng);
 	cmd = build(w, v < 5 ? RPMSG_RPC_CREATE_EPT_FD : RPMSG_RPC_CREATE_EPT,
 		    &c, sizeof(c), RPMSG_RPC_EPT_CREATE_SIZE_VER0, mode, &arg);
+	mode = w->placed;
 	ret = do_ioctl(w, s, cmd, arg, v < 5 ? "CREATE_EPT_FD" : "CREATE_EPT");
 	if (ret > 0)
 		finding(w, "create returned %ld", ret);
