@@ -181,17 +181,74 @@ struct rpc_ctrl *rpc_ctrl_first(void);
 int rpc_ctrl_add(struct rpmsg_device *anchor);
 void rpc_ctrl_remove(struct rpc_ctrl *ctrl, bool remote_gone);
 
-/* ept.c */
+/*
+ * How long a sender that found no free transport buffer waits before it
+ * tries again: the transport has no "buffer free" event we could wait for.
+ * Pollers' re-check interval starts there and backs off to the maximum
+ * while the remote stays stalled.
+ */
+#define RPC_TX_RECHECK_MS	2
+#define RPC_TX_RECHECK_MAX_MS	64
+
+/**
+ * struct rpc_msg - one received message
+ * @node:	entry in rpc_ept.rxq
+ * @src:	sender's address
+ * @len:	payload bytes
+ * @drops:	messages were dropped just before this one
+ * @data:	payload
+ */
+struct rpc_msg {
+	struct list_head node;
+	u32 src;
+	u32 len;
+	bool drops;
+	u8 data[];
+};
+
+static inline bool rpc_ept_dead(struct rpc_ept *ept)
+{
+	return READ_ONCE(ept->state) == RPMSG_RPC_STATE_DEAD;
+}
+
+/* ept.c: lifecycle */
 struct rpc_ept *rpc_ept_create(struct rpc_ctrl *ctrl,
 			       const struct rpmsg_rpc_ept_create *req,
 			       bool node);
 void rpc_ept_kill(struct rpc_ept *ept, bool remote_gone);
 void rpc_ept_destroy(struct rpc_ept *ept);
-struct file *rpc_ept_file(struct rpc_ept *ept, bool nonblock);
 void rpc_ept_fill_info(struct rpc_ept *ept, struct rpmsg_rpc_ept_info *info);
 int rpc_ept_announce(struct rpc_ept *ept, bool nonblock);
 void rpc_ept_set_binding(struct rpc_ept *ept, struct rpmsg_device *chan,
 			 u32 dst, int state);
+
+/* ept_rxq.c */
+int rpc_ept_rx(struct rpmsg_device *rpdev, void *data, int len, void *priv,
+	       u32 src);
+struct rpc_msg *rpc_ept_pop(struct rpc_ept *ept, size_t cap, bool nonblock,
+			    bool drops_err, u32 *need);
+void rpc_ept_unpop(struct rpc_ept *ept, struct rpc_msg *msg);
+void rpc_ept_unpop_list(struct rpc_ept *ept, struct list_head *list);
+void rpc_ept_pop_more(struct rpc_ept *ept, const struct rpmsg_rpc_msg *entries,
+		      u32 max, struct list_head *list);
+void rpc_msg_free(struct rpc_ept *ept, struct rpc_msg *msg);
+void rpc_ept_purge(struct rpc_ept *ept);
+
+/* ept_tx.c */
+struct rpmsg_ns_msg;
+int rpc_ept_send(struct rpc_ept *ept, u32 src, u32 dst, void *data,
+		 size_t len, bool nonblock);
+void rpc_ept_count_tx(struct rpc_ept *ept, size_t len);
+void rpc_ns_fill(struct rpc_ept *ept, struct rpmsg_device *rpdev,
+		 struct rpmsg_ns_msg *nsm, u32 flags);
+void rpc_tx_timer_fn(struct timer_list *t);
+
+/* ept_file.c */
+extern const struct file_operations rpc_ept_fops;
+struct file *rpc_ept_file(struct rpc_ept *ept, bool nonblock);
+
+/* ept_sysfs.c */
+extern const struct device_type rpc_ept_type;
 
 /* access.c */
 int rpc_need_write(struct file *filp);
