@@ -770,7 +770,7 @@ unsupported:
 	return -1;
 }
 
-TEST_F(ctrl, udev_rules)
+TEST_F_TIMEOUT(ctrl, udev_rules, 180)
 {
 	static const char *const hostile[] = {
 		"a b", "../x", "x/y", "..", ".", "-x", ".x", "a\nb", "\xff",
