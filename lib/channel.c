@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "sys.h"
 
 int rpc_channel_enter(struct alp_rpc_channel *ch)
 {
@@ -51,7 +52,7 @@ static void poke(int efd)
 	 * Failure can only be EAGAIN (counter saturated), which means a poke is
 	 * already pending: nothing is lost.
 	 */
-	if (write(efd, &one, sizeof(one)) < 0)
+	if (rpc_sys_write(efd, &one, sizeof(one)) < 0)
 		return;
 }
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "sys.h"
 
 /* The channel whose poll thread this is (NULL on other threads). */
 static _Thread_local struct alp_rpc_channel *poll_self;
@@ -277,13 +278,13 @@ static void *poll_thread(void *arg)
 			retry = 10;	/* epoll_ctl failed (out of memory): try again soon */
 		if (retry > 0 && (timeout < 0 || retry < timeout))
 			timeout = retry;
-		n = epoll_wait(ch->ep_fd, evs, 3, timeout);
+		n = rpc_sys_epoll_wait(ch->ep_fd, evs, 3, timeout);
 		for (int i = 0; i < n; i++) {
 			if (evs[i].data.u32 == RPC_EV_WAKE) {
 				uint64_t v;
 
 				/* Only this thread reads it: EAGAIN cannot happen. */
-				if (read(ch->wake_fd, &v, sizeof(v)) < 0)
+				if (rpc_sys_read(ch->wake_fd, &v, sizeof(v)) < 0)
 					v = 0;
 			} else if (evs[i].data.u32 == RPC_EV_TRANSPORT) {
 				tev = evs[i].events;

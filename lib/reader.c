@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "internal.h"
+#include "sys.h"
 
 /*
  * Exactly one thread reads the transport at a time. A synchronous caller
@@ -241,7 +242,7 @@ bool rpc_reader_recv(struct alp_rpc_channel *ch, const struct timespec *ts, bool
 	bool got = false, reply = false, eof;
 	int rc, ms = bounded ? rpc_ms_until(ts) : -1;
 
-	rc = ms == 0 ? 0 : poll(pfd, 2, ms);
+	rc = ms == 0 ? 0 : rpc_sys_poll(pfd, 2, ms);
 	if (rc > 0 && !pfd[1].revents) {
 		if (pfd[0].revents & POLLIN)
 			n = rpc_transport_recv(ch->tp, buf, sizeof(buf));
