@@ -40,7 +40,7 @@ void rpc_channel_leave(struct alp_rpc_channel *ch)
 {
 	pthread_mutex_lock(&ch->lock);
 	if (--ch->users == 0)
-		pthread_cond_broadcast(&ch->cond);
+		rpc_chan_broadcast(ch);
 	pthread_mutex_unlock(&ch->lock);
 }
 
@@ -65,7 +65,7 @@ void rpc_channel_destroy(struct alp_rpc_channel *ch)
 {
 	pthread_mutex_lock(&ch->lock);
 	while (ch->users)
-		pthread_cond_wait(&ch->cond, &ch->lock);
+		rpc_chan_wait(ch, NULL);
 	pthread_mutex_unlock(&ch->lock);
 	while (ch->rxq) {
 		struct rpc_rxmsg *m = ch->rxq;
@@ -295,7 +295,7 @@ RPC_EXPORT void alp_rpc_close(alp_rpc_channel_t *ch)
 	memset(ch->srvs, 0, sizeof(ch->srvs));
 	ch->msg_hook.used = false;
 	ch->raw_hook.used = false;
-	pthread_cond_broadcast(&ch->cond);
+	rpc_chan_broadcast(ch);
 	pthread_mutex_unlock(&ch->lock);
 	/*
 	 * A caller reading the transport and blocked sends stop (kick_fd is
@@ -327,8 +327,7 @@ RPC_EXPORT alp_status_t alp_rpc_wait_connected(alp_rpc_channel_t *ch, uint32_t t
 	bounded = rpc_deadline(&ts, timeout_ms);
 	pthread_mutex_lock(&ch->lock);
 	while (!ch->connected && !ch->closing && rc != ETIMEDOUT)
-		rc = bounded ? pthread_cond_timedwait(&ch->cond, &ch->lock, &ts) :
-			       pthread_cond_wait(&ch->cond, &ch->lock);
+		rc = rpc_chan_wait(ch, bounded ? &ts : NULL);
 	st = ch->connected ? ALP_OK : ch->closing ? ALP_ERR_NOT_READY : ALP_ERR_TIMEOUT;
 	pthread_mutex_unlock(&ch->lock);
 	rpc_channel_leave(ch);

@@ -269,6 +269,7 @@ struct rpc_reader {
 struct alp_rpc_channel {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;		/* users drop to 0, dispatch ends, link changes, text turn */
+	unsigned int cond_waiters;	/* under lock: threads in rpc_chan_wait (0: no broadcast) */
 
 	/* ---- under lock ---- */
 	bool closing;
@@ -322,6 +323,27 @@ struct alp_rpc_channel {
 	/* ---- poll thread only ---- */
 	uint8_t rx[RPC_RX_BUF];		/* receive buffer */
 };
+
+/*
+ * Wait on / broadcast ch->cond, lock held. The broadcast is skipped when
+ * nobody waits (the common case on the call path: one call less into glibc).
+ */
+static inline int rpc_chan_wait(struct alp_rpc_channel *ch, const struct timespec *ts)
+{
+	int rc;
+
+	ch->cond_waiters++;
+	rc = ts ? pthread_cond_timedwait(&ch->cond, &ch->lock, ts) :
+		  pthread_cond_wait(&ch->cond, &ch->lock);
+	ch->cond_waiters--;
+	return rc;
+}
+
+static inline void rpc_chan_broadcast(struct alp_rpc_channel *ch)
+{
+	if (ch->cond_waiters)
+		pthread_cond_broadcast(&ch->cond);
+}
 
 /* channel.c: lifecycle */
 int rpc_channel_enter(struct alp_rpc_channel *ch);

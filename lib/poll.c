@@ -30,7 +30,7 @@ void rpc_dispatch_end(struct alp_rpc_channel *ch)
 {
 	pthread_mutex_lock(&ch->lock);
 	ch->dispatching = NULL;
-	pthread_cond_broadcast(&ch->cond);
+	rpc_chan_broadcast(ch);
 	pthread_mutex_unlock(&ch->lock);
 }
 
@@ -153,7 +153,7 @@ static void link_up(struct alp_rpc_channel *ch)
 		ch->dst = ch->tp->bound_dst;
 	}
 	RPC_STAT_ADD(ch, link_up, 1);
-	pthread_cond_broadcast(&ch->cond);
+	rpc_chan_broadcast(ch);
 	pthread_mutex_unlock(&ch->lock);
 }
 
@@ -182,7 +182,7 @@ static void link_down(struct alp_rpc_channel *ch)
 	pthread_mutex_lock(&ch->lock);
 	ch->connected = false;
 	RPC_STAT_ADD(ch, link_down, 1);
-	pthread_cond_broadcast(&ch->cond);
+	rpc_chan_broadcast(ch);
 	pthread_mutex_unlock(&ch->lock);
 	rpc_call_fail_all(ch, ALP_ERR_NOT_READY);
 	/* The peer may already be back (e.g. a listening socket). */

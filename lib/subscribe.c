@@ -31,7 +31,7 @@ alp_status_t rpc_slot_set(struct alp_rpc_channel *ch, struct rpc_slot *tab, size
 		if (s) {
 			s->used = false;
 			while (ch->dispatching == s && !rpc_on_poll_thread(ch))
-				pthread_cond_wait(&ch->cond, &ch->lock);
+				rpc_chan_wait(ch, NULL);
 		}
 	} else {
 		for (size_t i = 0; !s && i < n; i++)
