@@ -7,7 +7,7 @@
  * One poll thread per channel (docs/librpc.md says why, poll.c runs it): it
  * owns dispatching, reconnecting and async timeouts, and reads the transport
  * unless a synchronous caller does (the reader role, reader.c). API calls
- * from other threads only take ch->lock briefly and write under ch->tx_lock.
+ * from other threads only take ch->lock briefly and write without a lock.
  * Copyright (c) 2026 The rpmsg-rpc authors
  */
 #define _GNU_SOURCE
@@ -80,6 +80,7 @@ void rpc_channel_destroy(struct alp_rpc_channel *ch)
 		close(ch->kick_fd);
 	if (ch->ep_fd >= 0)
 		close(ch->ep_fd);
+	pthread_cond_destroy(&ch->tx_cond);
 	pthread_mutex_destroy(&ch->tx_lock);
 	pthread_cond_destroy(&ch->cond);
 	pthread_mutex_destroy(&ch->lock);
@@ -174,6 +175,8 @@ struct alp_rpc_channel *rpc_channel_open(const alp_rpc_config_t *cfg, struct rpc
 	pthread_cond_init(&ch->cond, &ca);
 	pthread_condattr_destroy(&ca);
 	pthread_mutex_init(&ch->tx_lock, NULL);
+	pthread_cond_init(&ch->tx_cond, NULL);
+	ch->tx_fd = -1;
 	ch->framing = cfg->framing;
 	rpc_strlcpy(ch->name, cfg->name, sizeof(ch->name));
 	ch->src = src;

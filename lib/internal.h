@@ -154,6 +154,8 @@ bool rpc_fd_is_socket(int fd);
 int rpc_transport_connect(struct rpc_transport *t);
 /* Write one message; waits while the fd is full, until cancel_fd is readable (-ECANCELED). */
 ssize_t rpc_transport_send(struct rpc_transport *t, const void *buf, size_t len);
+/* The same on fd, a copy of t->fd the caller keeps open (send.c). */
+ssize_t rpc_transport_send_fd(struct rpc_transport *t, int fd, const void *buf, size_t len);
 /*
  * Read one message: its true length (may exceed cap: truncated), 0 on
  * hang-up, -errno; -ENOBUFS: the transport dropped received messages
@@ -261,8 +263,9 @@ struct rpc_reader {
  * Locking: ch->lock protects every field in the first block (the channel's
  * state, tables, pending calls, the reader role and its queue), and
  * is never held while a user callback runs. The counters are atomics.
- * ch->tx_lock serialises writes to the transport and the fd changes of
- * connect/disconnect. The last block
+ * Senders take no lock (send.c): they count themselves in tx_busy and use
+ * tx_fd; a disconnect withdraws tx_fd and waits under tx_lock until
+ * tx_busy is 0 before it closes the fd. The last block
  * is set once by open and only read afterwards, or belongs to the poll
  * thread alone, as marked. Order: tx_lock is never taken with lock held.
  */
@@ -304,11 +307,24 @@ struct alp_rpc_channel {
 	/* ---- atomic: counted from any thread without a lock ---- */
 	struct rpc_stats stats;
 
-	/* ---- under tx_lock ---- */
+	/*
+	 * ---- senders (send.c), atomic ----
+	 * Each message is one write/send, which the kernel keeps whole, so
+	 * senders need not be serialised; what they must not do is write to
+	 * an fd that a disconnect closes (or that open() then reuses).
+	 * tx_fd: tp->fd for senders, published after a connect, -1 from the
+	 * start of a disconnect. tx_busy: senders between reading tx_fd and
+	 * done with it. tx_wait: a disconnect waits for tx_busy to drop to 0
+	 * (on tx_cond under tx_lock; the last sender out wakes it).
+	 */
+	_Atomic int tx_fd;
+	_Atomic unsigned int tx_busy;
+	_Atomic bool tx_wait;
 	pthread_mutex_t tx_lock;
+	pthread_cond_t tx_cond;
 	/*
 	 * tp->fd: changed only by connect/disconnect (open, then the poll
-	 * thread) under tx_lock; the poll thread reads it without the lock.
+	 * thread); senders use tx_fd instead.
 	 */
 	struct rpc_transport *tp;
 
@@ -367,6 +383,10 @@ void rpc_dispatch_end(struct alp_rpc_channel *ch);
 
 /* send.c */
 alp_status_t rpc_channel_write(struct alp_rpc_channel *ch, const void *buf, size_t len);
+/* The link is up: senders may use tp->fd (poll thread, or open). */
+void rpc_tx_publish(struct alp_rpc_channel *ch);
+/* The link goes down: senders stop using tp->fd; returns once none does. */
+void rpc_tx_withdraw(struct alp_rpc_channel *ch);
 
 /* subscribe.c; lock held: the used slot for method, or NULL */
 struct rpc_slot *rpc_slot_find(struct rpc_slot *tab, size_t n, const char *method);

@@ -161,11 +161,11 @@ int rpc_link_try_connect(struct alp_rpc_channel *ch)
 {
 	int rc;
 
-	pthread_mutex_lock(&ch->tx_lock);
 	rc = rpc_transport_connect(ch->tp);
-	pthread_mutex_unlock(&ch->tx_lock);
-	if (rc == 0)
+	if (rc == 0) {
+		rpc_tx_publish(ch);
 		link_up(ch);
+	}
 	return rc;
 }
 
@@ -176,9 +176,8 @@ static void link_down(struct alp_rpc_channel *ch)
 	rpc_reader_link_down(ch);
 	ch->connected = false;
 	pthread_mutex_unlock(&ch->lock);
-	pthread_mutex_lock(&ch->tx_lock);
+	rpc_tx_withdraw(ch);
 	ch->tp->ops->disconnect(ch->tp);
-	pthread_mutex_unlock(&ch->tx_lock);
 	pthread_mutex_lock(&ch->lock);
 	ch->connected = false;
 	RPC_STAT_ADD(ch, link_down, 1);
