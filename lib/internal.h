@@ -254,10 +254,17 @@ enum rpc_reader_kind {
 	RPC_READER_CALLER,
 };
 
-struct rpc_reader {
-	enum rpc_reader_kind kind;
-	struct rpc_pending *call;	/* RPC_READER_CALLER: the reading caller's call */
-};
+/*
+ * The role as one atomic word, rd_state: RPC_RD_KIND(w) who reads, and
+ * above it a generation that grows each time a caller takes the role or
+ * queues a frame for the poll thread. It changes under lock, except that
+ * the poll thread takes the free role without the lock, by a
+ * compare-and-swap against the free word it saw before epoll_wait
+ * (rpc_reader_poll_take): so every change away from RPC_READER_NONE is a
+ * compare-and-swap as well.
+ */
+#define RPC_RD_KIND(w) ((enum rpc_reader_kind)((w) & 3u))
+#define RPC_RD_GEN1 4u
 
 /*
  * Locking: ch->lock protects every field in the first block (the channel's
@@ -293,12 +300,12 @@ struct alp_rpc_channel {
 	uint32_t next_id;
 	bool text_busy;			/* text framing: a call is in flight (one at a time) */
 	/* reader.c: the reader role */
-	struct rpc_reader reader;
+	_Atomic unsigned int rd_state;	/* who reads, and a generation (above) */
+	struct rpc_pending *rd_call;	/* RPC_READER_CALLER: the reading caller's call */
 	int rd_fd;			/* transport fd, -1 when down (stable while a caller reads) */
 	bool rd_added;			/* rd_fd is registered in ep_fd */
 	bool rd_armed;			/* ... and reported when readable (no caller reads) */
 	bool rd_hup;			/* a reading caller saw the link drop */
-	unsigned int rd_gen;		/* counts callers getting the role */
 	/* Frames a caller read that belong to the poll thread, in arrival order. */
 	struct rpc_rxmsg *rxq, **rxq_tail;
 	unsigned int rxq_len;		/* queued or being dispatched */
@@ -421,11 +428,14 @@ void rpc_reader_link_down(struct alp_rpc_channel *ch);
 /*
  * Poll thread before it waits: true when it took the role to handle a link
  * drop a reading caller saw; else re-arms the fd if nobody reads (*unarmed:
- * that failed). *gen: the role counter rpc_reader_poll_take checks.
+ * that failed). *state: the role word rpc_reader_poll_take checks.
  */
-bool rpc_reader_poll_prepare(struct alp_rpc_channel *ch, unsigned int *gen, bool *unarmed);
-/* Poll thread: take the role to read after epoll said readable (lock not held). */
-bool rpc_reader_poll_take(struct alp_rpc_channel *ch, unsigned int gen);
+bool rpc_reader_poll_prepare(struct alp_rpc_channel *ch, unsigned int *state, bool *unarmed);
+/*
+ * Poll thread: take the role to read after epoll said readable (lock not
+ * held: a compare-and-swap on the word rpc_reader_poll_prepare returned).
+ */
+bool rpc_reader_poll_take(struct alp_rpc_channel *ch, unsigned int state);
 /* Poll thread: give the role up (lock held). */
 void rpc_reader_poll_pass(struct alp_rpc_channel *ch);
 /* Poll thread: take the frames callers queued (lock held); dispatch them in order (not held). */

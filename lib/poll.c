@@ -234,7 +234,7 @@ static void *poll_thread(void *arg)
 		uint64_t next, now;
 		uint32_t tev = 0, wev = 0;
 		int timeout = -1, tfd, wfd, retry, n;
-		unsigned int gen;
+		unsigned int rd_state;
 		struct rpc_rxmsg *queued;
 		bool closing, hup, unarmed, expire;
 
@@ -249,7 +249,7 @@ static void *poll_thread(void *arg)
 		queued = rpc_reader_detach(ch);
 		if (!queued) {
 			closing = ch->closing;
-			hup = rpc_reader_poll_prepare(ch, &gen, &unarmed);
+			hup = rpc_reader_poll_prepare(ch, &rd_state, &unarmed);
 			expire = ch->async_n > 0;
 		}
 		pthread_mutex_unlock(&ch->lock);
@@ -295,7 +295,7 @@ static void *poll_thread(void *arg)
 			continue;
 		if (tfd >= 0 && tev) {
 			/* A caller may have taken the role since epoll_wait returned. */
-			if (!rpc_reader_poll_take(ch, gen))
+			if (!rpc_reader_poll_take(ch, rd_state))
 				continue;
 			if (tev & EPOLLIN)
 				read_one(ch, buf, tev);
