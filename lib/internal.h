@@ -293,7 +293,14 @@ struct alp_rpc_channel {
 	struct rpc_slot srvs[ALP_RPC_SERVE_MAX];
 	struct rpc_slot msg_hook;	/* catch-all, a one-entry table keyed RPC_HOOK */
 	struct rpc_slot raw_hook;	/* raw mode receiver, same */
-	const void *dispatching;	/* table entry whose callback runs now (poll.c) */
+	/*
+	 * The table entry whose callback runs now (poll.c): set under lock,
+	 * cleared without it when the callback returns (rpc_dispatch_end);
+	 * dispatch_waiters: threads waiting for that (subscribe.c; changed under
+	 * lock, read without).
+	 */
+	_Atomic(const void *) dispatching;
+	_Atomic unsigned int dispatch_waiters;
 	/* call.c */
 	struct rpc_pending *pending;
 	unsigned int async_n;		/* async calls in pending (the poll thread expires them) */
@@ -385,7 +392,7 @@ int rpc_link_try_connect(struct alp_rpc_channel *ch);
 void rpc_rx_message(struct alp_rpc_channel *ch, const uint8_t *buf, size_t n);
 /* The transport reported lost received messages (ENOBUFS). lock not held. */
 void rpc_channel_rx_lost(struct alp_rpc_channel *ch);
-/* After a callback started with ch->dispatching set returns. */
+/* After a callback started with ch->dispatching set returns. lock not held. */
 void rpc_dispatch_end(struct alp_rpc_channel *ch);
 
 /* send.c */

@@ -26,12 +26,21 @@ bool rpc_on_poll_thread(struct alp_rpc_channel *ch)
 
 /* ---- dispatch ------------------------------------------------------------ */
 
+/*
+ * No lock unless a thread waits for the callback to end (subscribe.c): it
+ * counts itself in dispatch_waiters before it reads dispatching, and this
+ * clears dispatching before it reads dispatch_waiters (sequentially
+ * consistent both), so either the waiter sees NULL or this sees the waiter
+ * and wakes it, under the lock the waiter holds until it sleeps.
+ */
 void rpc_dispatch_end(struct alp_rpc_channel *ch)
 {
-	pthread_mutex_lock(&ch->lock);
-	ch->dispatching = NULL;
-	rpc_chan_broadcast(ch);
-	pthread_mutex_unlock(&ch->lock);
+	atomic_store(&ch->dispatching, NULL);
+	if (atomic_load(&ch->dispatch_waiters)) {
+		pthread_mutex_lock(&ch->lock);
+		pthread_cond_broadcast(&ch->cond);
+		pthread_mutex_unlock(&ch->lock);
+	}
 }
 
 static void deliver_raw(struct alp_rpc_channel *ch, const void *msg, size_t len)
