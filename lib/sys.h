@@ -72,15 +72,28 @@ static inline ssize_t rpc_sys_write(int fd, const void *buf, size_t len)
 #endif
 }
 
-/* poll(2); ppoll underneath, as not every architecture has poll (arm64). */
+/*
+ * poll(2). Where the kernel has no poll (arm64, riscv), ppoll with a struct
+ * timespec, which there is the kernel's: 64-bit architectures have ppoll,
+ * 32-bit ones without poll only the 64-bit-time ppoll_time64 (and glibc a
+ * 64-bit time_t). 32-bit architectures with poll use it: no timespec whose
+ * layout could differ from the kernel's.
+ */
 static inline int rpc_sys_poll(struct pollfd *fds, nfds_t n, int ms)
 {
-#ifdef RPC_SYS_LIBC
+#if defined(RPC_SYS_LIBC)
 	return poll(fds, n, ms);
+#elif defined(SYS_poll)
+	return (int)syscall(SYS_poll, fds, n, ms);
 #else
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+#if defined(SYS_ppoll)
+	long nr = SYS_ppoll;
+#else
+	long nr = SYS_ppoll_time64;
+#endif
 
-	return (int)syscall(SYS_ppoll, fds, n, ms < 0 ? NULL : &ts, NULL, RPC_SYS_SIGSET);
+	return (int)syscall(nr, fds, n, ms < 0 ? NULL : &ts, NULL, RPC_SYS_SIGSET);
 #endif
 }
 
