@@ -71,6 +71,15 @@ kernel_config_files() {
 	[ "$RPMSG_RPC_ARCH" = x86_64 ] || echo "$VM_DIR/$RPMSG_RPC_ARCH/kernel.config"
 }
 
+# The patches applied to the test kernel's source of this series, in order
+# (tests/vm/kernel-patches/<series>/*.patch; docs/design.md, "Test kernel
+# patches"). None for most series: then the source is Debian's as is.
+kernel_patches() {
+	local d=$VM_DIR/kernel-patches/$RPMSG_RPC_KERNEL
+	[ -d "$d" ] || return 0
+	find "$d" -maxdepth 1 -name '*.patch' | LC_ALL=C sort
+}
+
 # The merged fragment on stdout: every line of the files, except those about
 # an option that a later line sets again.
 kernel_config_fragment() {
@@ -102,8 +111,9 @@ kernel_fragment() {
 	cat "$VM_DIR/kernel-$RPMSG_RPC_KVARIANT.config"
 }
 
-# The kernel build directory for the current source package and config
-# fragment. Changing either gives a new directory: nothing stale is reused.
+# The kernel build directory for the current source package, config
+# fragment and patches. Changing any gives a new directory: nothing stale is
+# reused. (Without patches the hash is what it was before patches existed.)
 kernel_build_dir() {
 	local ver hash arch=
 	ver=$(dpkg-query -W -f='${Version}' "$KSRC_PKG" 2>/dev/null) ||
@@ -112,9 +122,10 @@ kernel_build_dir() {
 	# cache stays valid); the bench variant hashes its filtered fragment.
 	if [ -z "$RPMSG_RPC_KVARIANT" ]; then
 		# shellcheck disable=SC2046,SC2002 # (one hash over all the files)
-		hash=$(cat $(kernel_config_files) | sha256sum | cut -c1-12)
+		hash=$(cat $(kernel_config_files) $(kernel_patches) | sha256sum | cut -c1-12)
 	else
-		hash=$(kernel_fragment | sha256sum | cut -c1-12)
+		# shellcheck disable=SC2046
+		hash=$({ kernel_fragment; cat $(kernel_patches); } | sha256sum | cut -c1-12)
 	fi
 	[ "$RPMSG_RPC_ARCH" = x86_64 ] || arch=$RPMSG_RPC_ARCH-
 	printf '%s/kbuild-%s%s-%s\n' "$RPMSG_RPC_CACHE" "$arch" "$ver" "$hash"
