@@ -345,8 +345,11 @@ static int cycle(unsigned int n, int *keep_ctrl, int *keep_ept)
 	for (i = 0; i < NJOBS; i++)
 		pthread_create(&jobs[i].tid, NULL, jobs[i].fn, &jobs[i]);
 
-	/* the writer is blocked once a send found no buffer */
-	end = fz_now_ms() + 5000;
+	/*
+	 * the writer is blocked once a send found no buffer (generous: on a
+	 * host loaded by other jobs 5 s were once not enough to fill a ring)
+	 */
+	end = fz_now_ms() + 30000;
 	do {
 		st = (struct rpmsg_rpc_ept_stats){ .size = sizeof(st) };
 		ioctl(c_wr.fd, RPMSG_RPC_EPT_STATS, &st);
