@@ -41,9 +41,13 @@ static const int ok_write[] = {
 	EBADF, EAGAIN, EINTR, EMSGSIZE, EPIPE, EFAULT, EDESTADDRREQ,
 	ENOTCONN, ETIMEDOUT, EINVAL, EPERM, ENOMEM, 0
 };
-/* a node that is going away: gone from /dev, or its device deleted */
+/*
+ * a node that is going away: gone from /dev, or its device deleted, or
+ * about to be unlinked by devtmpfs, which first sets its mode to 0000
+ * (EACCES for a process without CAP_DAC_OVERRIDE)
+ */
 static const int ok_open[] = {
-	ENOENT, ENXIO, ENODEV, EMFILE, ENFILE, EINTR, 0
+	ENOENT, ENXIO, ENODEV, EMFILE, ENFILE, EINTR, EACCES, 0
 };
 static const int ok_poll[] = { EINTR, 0 };
 /*
