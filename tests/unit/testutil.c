@@ -7,6 +7,8 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -196,4 +198,28 @@ int t_settle(_Atomic int *counter, int quiet_ms, int timeout_ms)
 		t_sleep_ms(quiet_ms);
 	}
 	return *counter;
+}
+
+size_t t_unhex(const char *s, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+
+	if (!strcmp(s, "-"))
+		return 0;
+	if (!strncmp(s, "seq:", 4)) {
+		n = strtoul(s + 4, NULL, 10);
+		ck_assert_uint_le(n, cap);
+		for (size_t i = 0; i < n; i++)
+			out[i] = (uint8_t)i;
+		return n;
+	}
+	ck_assert_int_eq(strlen(s) % 2, 0);
+	for (; s[0] && s[1]; s += 2) {
+		unsigned int b;
+
+		ck_assert_uint_lt(n, cap);
+		ck_assert_int_eq(sscanf(s, "%2x", &b), 1);
+		out[n++] = (uint8_t)b;
+	}
+	return n;
 }

@@ -36,6 +36,12 @@ void t_send_call(int fd, uint8_t kind, uint8_t status, uint32_t id, const char *
 /* Receive and decode one frame (asserts it arrives and decodes). */
 void t_recv_frame(int fd, uint8_t *buf, size_t cap, struct alp_rpc_frame *f);
 
+/*
+ * Hex of a test vector into out (asserts it fits): "-" is empty, "seq:N"
+ * the N bytes 00 01 02 ... (modulo 256). Returns the length.
+ */
+size_t t_unhex(const char *s, uint8_t *out, size_t cap);
+
 /* Poll pred(arg) every millisecond for up to timeout_ms. */
 bool t_wait(bool (*pred)(void *arg), void *arg, int timeout_ms);
 /* Wait until a counter of ch's stats reaches want (field: offsetof in alp_rpc_stats_t). */
@@ -66,6 +72,7 @@ uint64_t t_now_ms(void);
 
 /* One suite per library file. */
 Suite *codec_suite(void);
+Suite *codec_frag_suite(void);
 Suite *error_suite(void);
 Suite *channel_suite(void);
 Suite *call_suite(void);
@@ -76,5 +83,6 @@ Suite *transport_rpmsg_char_suite(void);
 Suite *transport_rpmsg_rpc_suite(void);
 Suite *discovery_suite(void);
 Suite *device_suite(void);
+Suite *firmware_suite(void);
 
 #endif
