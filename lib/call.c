@@ -94,7 +94,8 @@ static void finish_sync(struct rpc_pending *p, alp_status_t st, const void *data
 		}
 	}
 	p->done = true;
-	pthread_cond_signal(p->cond);
+	if (p->waiting)	/* else its thread is not blocked: it sees done under lock */
+		pthread_cond_signal(p->cond);
 }
 
 static void finish_async(struct alp_rpc_channel *ch, struct rpc_pending *p, alp_status_t st,
@@ -357,8 +358,7 @@ static alp_status_t text_turn(struct alp_rpc_channel *ch, const struct timespec 
 		return ALP_ERR_NOT_READY;
 	}
 	while (ch->text_busy && !ch->closing && rc != ETIMEDOUT)
-		rc = bounded ? pthread_cond_timedwait(&ch->cond, &ch->lock, ts) :
-			       pthread_cond_wait(&ch->cond, &ch->lock);
+		rc = rpc_chan_wait(ch, bounded ? ts : NULL);
 	if (ch->closing)
 		st = ALP_ERR_NOT_READY;
 	else if (ch->text_busy)
@@ -418,7 +418,7 @@ RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 		/* rpc_channel_leave(), in the same round; ch may be freed after the unlock */
 		ch->users--;
 		if (turn || ch->users == 0)
-			pthread_cond_broadcast(&ch->cond);
+			rpc_chan_broadcast(ch);
 		pthread_mutex_unlock(&ch->lock);
 	}
 	if (resp_len)

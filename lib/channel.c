@@ -7,7 +7,7 @@
  * One poll thread per channel (docs/librpc.md says why, poll.c runs it): it
  * owns dispatching, reconnecting and async timeouts, and reads the transport
  * unless a synchronous caller does (the reader role, reader.c). API calls
- * from other threads only take ch->lock briefly and write under ch->tx_lock.
+ * from other threads only take ch->lock briefly and write without a lock.
  * Copyright (c) 2026 The rpmsg-rpc authors
  */
 #define _GNU_SOURCE
@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "sys.h"
 
 int rpc_channel_enter(struct alp_rpc_channel *ch)
 {
@@ -39,7 +40,7 @@ void rpc_channel_leave(struct alp_rpc_channel *ch)
 {
 	pthread_mutex_lock(&ch->lock);
 	if (--ch->users == 0)
-		pthread_cond_broadcast(&ch->cond);
+		rpc_chan_broadcast(ch);
 	pthread_mutex_unlock(&ch->lock);
 }
 
@@ -51,7 +52,7 @@ static void poke(int efd)
 	 * Failure can only be EAGAIN (counter saturated), which means a poke is
 	 * already pending: nothing is lost.
 	 */
-	if (write(efd, &one, sizeof(one)) < 0)
+	if (rpc_sys_write(efd, &one, sizeof(one)) < 0)
 		return;
 }
 
@@ -64,7 +65,7 @@ void rpc_channel_destroy(struct alp_rpc_channel *ch)
 {
 	pthread_mutex_lock(&ch->lock);
 	while (ch->users)
-		pthread_cond_wait(&ch->cond, &ch->lock);
+		rpc_chan_wait(ch, NULL);
 	pthread_mutex_unlock(&ch->lock);
 	while (ch->rxq) {
 		struct rpc_rxmsg *m = ch->rxq;
@@ -79,6 +80,7 @@ void rpc_channel_destroy(struct alp_rpc_channel *ch)
 		close(ch->kick_fd);
 	if (ch->ep_fd >= 0)
 		close(ch->ep_fd);
+	pthread_cond_destroy(&ch->tx_cond);
 	pthread_mutex_destroy(&ch->tx_lock);
 	pthread_cond_destroy(&ch->cond);
 	pthread_mutex_destroy(&ch->lock);
@@ -173,6 +175,8 @@ struct alp_rpc_channel *rpc_channel_open(const alp_rpc_config_t *cfg, struct rpc
 	pthread_cond_init(&ch->cond, &ca);
 	pthread_condattr_destroy(&ca);
 	pthread_mutex_init(&ch->tx_lock, NULL);
+	pthread_cond_init(&ch->tx_cond, NULL);
+	ch->tx_fd = -1;
 	ch->framing = cfg->framing;
 	rpc_strlcpy(ch->name, cfg->name, sizeof(ch->name));
 	ch->src = src;
@@ -294,7 +298,7 @@ RPC_EXPORT void alp_rpc_close(alp_rpc_channel_t *ch)
 	memset(ch->srvs, 0, sizeof(ch->srvs));
 	ch->msg_hook.used = false;
 	ch->raw_hook.used = false;
-	pthread_cond_broadcast(&ch->cond);
+	rpc_chan_broadcast(ch);
 	pthread_mutex_unlock(&ch->lock);
 	/*
 	 * A caller reading the transport and blocked sends stop (kick_fd is
@@ -326,8 +330,7 @@ RPC_EXPORT alp_status_t alp_rpc_wait_connected(alp_rpc_channel_t *ch, uint32_t t
 	bounded = rpc_deadline(&ts, timeout_ms);
 	pthread_mutex_lock(&ch->lock);
 	while (!ch->connected && !ch->closing && rc != ETIMEDOUT)
-		rc = bounded ? pthread_cond_timedwait(&ch->cond, &ch->lock, &ts) :
-			       pthread_cond_wait(&ch->cond, &ch->lock);
+		rc = rpc_chan_wait(ch, bounded ? &ts : NULL);
 	st = ch->connected ? ALP_OK : ch->closing ? ALP_ERR_NOT_READY : ALP_ERR_TIMEOUT;
 	pthread_mutex_unlock(&ch->lock);
 	rpc_channel_leave(ch);

@@ -25,19 +25,23 @@ void *memset(void *dst, int c, size_t n);
 #define CALL_OFF_ID	4
 
 /*
- * [A-Za-z0-9_.-] as a bitmap of the 128 ASCII codes (one test per byte on
- * the call path instead of six comparisons): bits 45 '-', 46 '.', 48-57
- * '0'-'9' of the first word; 65-90 'A'-'Z', 95 '_', 97-122 'a'-'z' of the
- * second.
+ * [A-Za-z0-9_.-]: 1 for the method characters among the 256 byte values
+ * (one load per byte on the call path); rows of 16 from 0x00, 0x80-0xff 0.
  */
-static const uint64_t method_chars[2] = {
-	(1ull << 45) | (1ull << 46) | (0x3FFull << 48),
-	(0x3FFFFFFull << 1) | (1ull << 31) | (0x3FFFFFFull << 33),
+static const unsigned char method_chars[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x00 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x10 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0,	/* 0x20 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,	/* 0x30 */
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x40 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,	/* 0x50 */
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x60 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,	/* 0x70 */
 };
 
 static bool method_char(unsigned char c)
 {
-	return c < 128 && (method_chars[c >> 6] >> (c & 63)) & 1;
+	return method_chars[c];
 }
 
 /* Length of the method at s if it is valid and NUL-terminated within max+1 bytes. */

@@ -154,6 +154,8 @@ bool rpc_fd_is_socket(int fd);
 int rpc_transport_connect(struct rpc_transport *t);
 /* Write one message; waits while the fd is full, until cancel_fd is readable (-ECANCELED). */
 ssize_t rpc_transport_send(struct rpc_transport *t, const void *buf, size_t len);
+/* The same on fd, a copy of t->fd the caller keeps open (send.c). */
+ssize_t rpc_transport_send_fd(struct rpc_transport *t, int fd, const void *buf, size_t len);
 /*
  * Read one message: its true length (may exceed cap: truncated), 0 on
  * hang-up, -errno; -ENOBUFS: the transport dropped received messages
@@ -252,23 +254,32 @@ enum rpc_reader_kind {
 	RPC_READER_CALLER,
 };
 
-struct rpc_reader {
-	enum rpc_reader_kind kind;
-	struct rpc_pending *call;	/* RPC_READER_CALLER: the reading caller's call */
-};
+/*
+ * The role as one atomic word, rd_state: RPC_RD_KIND(w) who reads, and
+ * above it a generation that grows each time a caller takes the role or
+ * queues a frame for the poll thread. It changes under lock, except that
+ * the poll thread takes the free role without the lock, by a
+ * compare-and-swap against the free word it saw before epoll_wait
+ * (rpc_reader_poll_take): so every change away from RPC_READER_NONE is a
+ * compare-and-swap as well.
+ */
+#define RPC_RD_KIND(w) ((enum rpc_reader_kind)((w) & 3u))
+#define RPC_RD_GEN1 4u
 
 /*
  * Locking: ch->lock protects every field in the first block (the channel's
  * state, tables, pending calls, the reader role and its queue), and
  * is never held while a user callback runs. The counters are atomics.
- * ch->tx_lock serialises writes to the transport and the fd changes of
- * connect/disconnect. The last block
+ * Senders take no lock (send.c): they count themselves in tx_busy and use
+ * tx_fd; a disconnect withdraws tx_fd and waits under tx_lock until
+ * tx_busy is 0 before it closes the fd. The last block
  * is set once by open and only read afterwards, or belongs to the poll
  * thread alone, as marked. Order: tx_lock is never taken with lock held.
  */
 struct alp_rpc_channel {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;		/* users drop to 0, dispatch ends, link changes, text turn */
+	unsigned int cond_waiters;	/* under lock: threads in rpc_chan_wait (0: no broadcast) */
 
 	/* ---- under lock ---- */
 	bool closing;
@@ -282,19 +293,26 @@ struct alp_rpc_channel {
 	struct rpc_slot srvs[ALP_RPC_SERVE_MAX];
 	struct rpc_slot msg_hook;	/* catch-all, a one-entry table keyed RPC_HOOK */
 	struct rpc_slot raw_hook;	/* raw mode receiver, same */
-	const void *dispatching;	/* table entry whose callback runs now (poll.c) */
+	/*
+	 * The table entry whose callback runs now (poll.c): set under lock,
+	 * cleared without it when the callback returns (rpc_dispatch_end);
+	 * dispatch_waiters: threads waiting for that (subscribe.c; changed under
+	 * lock, read without).
+	 */
+	_Atomic(const void *) dispatching;
+	_Atomic unsigned int dispatch_waiters;
 	/* call.c */
 	struct rpc_pending *pending;
 	unsigned int async_n;		/* async calls in pending (the poll thread expires them) */
 	uint32_t next_id;
 	bool text_busy;			/* text framing: a call is in flight (one at a time) */
 	/* reader.c: the reader role */
-	struct rpc_reader reader;
+	_Atomic unsigned int rd_state;	/* who reads, and a generation (above) */
+	struct rpc_pending *rd_call;	/* RPC_READER_CALLER: the reading caller's call */
 	int rd_fd;			/* transport fd, -1 when down (stable while a caller reads) */
 	bool rd_added;			/* rd_fd is registered in ep_fd */
 	bool rd_armed;			/* ... and reported when readable (no caller reads) */
 	bool rd_hup;			/* a reading caller saw the link drop */
-	unsigned int rd_gen;		/* counts callers getting the role */
 	/* Frames a caller read that belong to the poll thread, in arrival order. */
 	struct rpc_rxmsg *rxq, **rxq_tail;
 	unsigned int rxq_len;		/* queued or being dispatched */
@@ -303,11 +321,24 @@ struct alp_rpc_channel {
 	/* ---- atomic: counted from any thread without a lock ---- */
 	struct rpc_stats stats;
 
-	/* ---- under tx_lock ---- */
+	/*
+	 * ---- senders (send.c), atomic ----
+	 * Each message is one write/send, which the kernel keeps whole, so
+	 * senders need not be serialised; what they must not do is write to
+	 * an fd that a disconnect closes (or that open() then reuses).
+	 * tx_fd: tp->fd for senders, published after a connect, -1 from the
+	 * start of a disconnect. tx_busy: senders between reading tx_fd and
+	 * done with it. tx_wait: a disconnect waits for tx_busy to drop to 0
+	 * (on tx_cond under tx_lock; the last sender out wakes it).
+	 */
+	_Atomic int tx_fd;
+	_Atomic unsigned int tx_busy;
+	_Atomic bool tx_wait;
 	pthread_mutex_t tx_lock;
+	pthread_cond_t tx_cond;
 	/*
 	 * tp->fd: changed only by connect/disconnect (open, then the poll
-	 * thread) under tx_lock; the poll thread reads it without the lock.
+	 * thread); senders use tx_fd instead.
 	 */
 	struct rpc_transport *tp;
 
@@ -322,6 +353,27 @@ struct alp_rpc_channel {
 	/* ---- poll thread only ---- */
 	uint8_t rx[RPC_RX_BUF];		/* receive buffer */
 };
+
+/*
+ * Wait on / broadcast ch->cond, lock held. The broadcast is skipped when
+ * nobody waits (the common case on the call path: one call less into glibc).
+ */
+static inline int rpc_chan_wait(struct alp_rpc_channel *ch, const struct timespec *ts)
+{
+	int rc;
+
+	ch->cond_waiters++;
+	rc = ts ? pthread_cond_timedwait(&ch->cond, &ch->lock, ts) :
+		  pthread_cond_wait(&ch->cond, &ch->lock);
+	ch->cond_waiters--;
+	return rc;
+}
+
+static inline void rpc_chan_broadcast(struct alp_rpc_channel *ch)
+{
+	if (ch->cond_waiters)
+		pthread_cond_broadcast(&ch->cond);
+}
 
 /* channel.c: lifecycle */
 int rpc_channel_enter(struct alp_rpc_channel *ch);
@@ -340,11 +392,15 @@ int rpc_link_try_connect(struct alp_rpc_channel *ch);
 void rpc_rx_message(struct alp_rpc_channel *ch, const uint8_t *buf, size_t n);
 /* The transport reported lost received messages (ENOBUFS). lock not held. */
 void rpc_channel_rx_lost(struct alp_rpc_channel *ch);
-/* After a callback started with ch->dispatching set returns. */
+/* After a callback started with ch->dispatching set returns. lock not held. */
 void rpc_dispatch_end(struct alp_rpc_channel *ch);
 
 /* send.c */
 alp_status_t rpc_channel_write(struct alp_rpc_channel *ch, const void *buf, size_t len);
+/* The link is up: senders may use tp->fd (poll thread, or open). */
+void rpc_tx_publish(struct alp_rpc_channel *ch);
+/* The link goes down: senders stop using tp->fd; returns once none does. */
+void rpc_tx_withdraw(struct alp_rpc_channel *ch);
 
 /* subscribe.c; lock held: the used slot for method, or NULL */
 struct rpc_slot *rpc_slot_find(struct rpc_slot *tab, size_t n, const char *method);
@@ -379,11 +435,14 @@ void rpc_reader_link_down(struct alp_rpc_channel *ch);
 /*
  * Poll thread before it waits: true when it took the role to handle a link
  * drop a reading caller saw; else re-arms the fd if nobody reads (*unarmed:
- * that failed). *gen: the role counter rpc_reader_poll_take checks.
+ * that failed). *state: the role word rpc_reader_poll_take checks.
  */
-bool rpc_reader_poll_prepare(struct alp_rpc_channel *ch, unsigned int *gen, bool *unarmed);
-/* Poll thread: take the role to read after epoll said readable (lock not held). */
-bool rpc_reader_poll_take(struct alp_rpc_channel *ch, unsigned int gen);
+bool rpc_reader_poll_prepare(struct alp_rpc_channel *ch, unsigned int *state, bool *unarmed);
+/*
+ * Poll thread: take the role to read after epoll said readable (lock not
+ * held: a compare-and-swap on the word rpc_reader_poll_prepare returned).
+ */
+bool rpc_reader_poll_take(struct alp_rpc_channel *ch, unsigned int state);
 /* Poll thread: give the role up (lock held). */
 void rpc_reader_poll_pass(struct alp_rpc_channel *ch);
 /* Poll thread: take the frames callers queued (lock held); dispatch them in order (not held). */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "sys.h"
 
 /* The channel whose poll thread this is (NULL on other threads). */
 static _Thread_local struct alp_rpc_channel *poll_self;
@@ -25,12 +26,21 @@ bool rpc_on_poll_thread(struct alp_rpc_channel *ch)
 
 /* ---- dispatch ------------------------------------------------------------ */
 
+/*
+ * No lock unless a thread waits for the callback to end (subscribe.c): it
+ * counts itself in dispatch_waiters before it reads dispatching, and this
+ * clears dispatching before it reads dispatch_waiters (sequentially
+ * consistent both), so either the waiter sees NULL or this sees the waiter
+ * and wakes it, under the lock the waiter holds until it sleeps.
+ */
 void rpc_dispatch_end(struct alp_rpc_channel *ch)
 {
-	pthread_mutex_lock(&ch->lock);
-	ch->dispatching = NULL;
-	pthread_cond_broadcast(&ch->cond);
-	pthread_mutex_unlock(&ch->lock);
+	atomic_store(&ch->dispatching, NULL);
+	if (atomic_load(&ch->dispatch_waiters)) {
+		pthread_mutex_lock(&ch->lock);
+		pthread_cond_broadcast(&ch->cond);
+		pthread_mutex_unlock(&ch->lock);
+	}
 }
 
 static void deliver_raw(struct alp_rpc_channel *ch, const void *msg, size_t len)
@@ -152,7 +162,7 @@ static void link_up(struct alp_rpc_channel *ch)
 		ch->dst = ch->tp->bound_dst;
 	}
 	RPC_STAT_ADD(ch, link_up, 1);
-	pthread_cond_broadcast(&ch->cond);
+	rpc_chan_broadcast(ch);
 	pthread_mutex_unlock(&ch->lock);
 }
 
@@ -160,11 +170,11 @@ int rpc_link_try_connect(struct alp_rpc_channel *ch)
 {
 	int rc;
 
-	pthread_mutex_lock(&ch->tx_lock);
 	rc = rpc_transport_connect(ch->tp);
-	pthread_mutex_unlock(&ch->tx_lock);
-	if (rc == 0)
+	if (rc == 0) {
+		rpc_tx_publish(ch);
 		link_up(ch);
+	}
 	return rc;
 }
 
@@ -175,13 +185,12 @@ static void link_down(struct alp_rpc_channel *ch)
 	rpc_reader_link_down(ch);
 	ch->connected = false;
 	pthread_mutex_unlock(&ch->lock);
-	pthread_mutex_lock(&ch->tx_lock);
+	rpc_tx_withdraw(ch);
 	ch->tp->ops->disconnect(ch->tp);
-	pthread_mutex_unlock(&ch->tx_lock);
 	pthread_mutex_lock(&ch->lock);
 	ch->connected = false;
 	RPC_STAT_ADD(ch, link_down, 1);
-	pthread_cond_broadcast(&ch->cond);
+	rpc_chan_broadcast(ch);
 	pthread_mutex_unlock(&ch->lock);
 	rpc_call_fail_all(ch, ALP_ERR_NOT_READY);
 	/* The peer may already be back (e.g. a listening socket). */
@@ -234,7 +243,7 @@ static void *poll_thread(void *arg)
 		uint64_t next, now;
 		uint32_t tev = 0, wev = 0;
 		int timeout = -1, tfd, wfd, retry, n;
-		unsigned int gen;
+		unsigned int rd_state;
 		struct rpc_rxmsg *queued;
 		bool closing, hup, unarmed, expire;
 
@@ -249,7 +258,7 @@ static void *poll_thread(void *arg)
 		queued = rpc_reader_detach(ch);
 		if (!queued) {
 			closing = ch->closing;
-			hup = rpc_reader_poll_prepare(ch, &gen, &unarmed);
+			hup = rpc_reader_poll_prepare(ch, &rd_state, &unarmed);
 			expire = ch->async_n > 0;
 		}
 		pthread_mutex_unlock(&ch->lock);
@@ -277,13 +286,13 @@ static void *poll_thread(void *arg)
 			retry = 10;	/* epoll_ctl failed (out of memory): try again soon */
 		if (retry > 0 && (timeout < 0 || retry < timeout))
 			timeout = retry;
-		n = epoll_wait(ch->ep_fd, evs, 3, timeout);
+		n = rpc_sys_epoll_wait(ch->ep_fd, evs, 3, timeout);
 		for (int i = 0; i < n; i++) {
 			if (evs[i].data.u32 == RPC_EV_WAKE) {
 				uint64_t v;
 
 				/* Only this thread reads it: EAGAIN cannot happen. */
-				if (read(ch->wake_fd, &v, sizeof(v)) < 0)
+				if (rpc_sys_read(ch->wake_fd, &v, sizeof(v)) < 0)
 					v = 0;
 			} else if (evs[i].data.u32 == RPC_EV_TRANSPORT) {
 				tev = evs[i].events;
@@ -295,7 +304,7 @@ static void *poll_thread(void *arg)
 			continue;
 		if (tfd >= 0 && tev) {
 			/* A caller may have taken the role since epoll_wait returned. */
-			if (!rpc_reader_poll_take(ch, gen))
+			if (!rpc_reader_poll_take(ch, rd_state))
 				continue;
 			if (tev & EPOLLIN)
 				read_one(ch, buf, tev);

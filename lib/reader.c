@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "internal.h"
+#include "sys.h"
 
 /*
  * Exactly one thread reads the transport at a time. A synchronous caller
@@ -31,19 +32,56 @@
  * caller can take it (not connected).
  *
  * Everything here runs under ch->lock unless a comment says otherwise; the
- * role itself is ch->reader (internal.h, struct rpc_reader).
+ * role itself is ch->rd_state and ch->rd_call (internal.h): the poll thread
+ * takes a free role without the lock, so that it takes one lock round less
+ * per frame it reads.
  */
 
-static bool caller_reads(const struct alp_rpc_channel *ch)
+static unsigned int rd_word(struct alp_rpc_channel *ch)
 {
-	return ch->reader.kind == RPC_READER_CALLER;
+	return atomic_load_explicit(&ch->rd_state, memory_order_relaxed);
 }
 
-static void set_reader(struct alp_rpc_channel *ch, enum rpc_reader_kind kind,
-		       struct rpc_pending *call)
+static enum rpc_reader_kind reader_kind(struct alp_rpc_channel *ch)
 {
-	ch->reader.kind = kind;
-	ch->reader.call = call;
+	return RPC_RD_KIND(rd_word(ch));
+}
+
+static bool caller_reads(struct alp_rpc_channel *ch)
+{
+	return reader_kind(ch) == RPC_READER_CALLER;
+}
+
+/* The word for kind, in the same generation or (bump) the next. */
+static unsigned int rd_next(unsigned int w, enum rpc_reader_kind kind, bool bump)
+{
+	return (w & ~3u) + (bump ? RPC_RD_GEN1 : 0) + (unsigned int)kind;
+}
+
+/*
+ * The holder of the role (a caller, or the poll thread) hands it on. A plain
+ * store: nobody else changes a role that is not free. bump: a caller gets it.
+ */
+static void set_held(struct alp_rpc_channel *ch, enum rpc_reader_kind kind,
+		     struct rpc_pending *call, bool bump)
+{
+	ch->rd_call = call;
+	atomic_store_explicit(&ch->rd_state, rd_next(rd_word(ch), kind, bump),
+			      memory_order_release);
+}
+
+/* Take the free role: false if the poll thread took it first (no lock there). */
+static bool take_free(struct alp_rpc_channel *ch, enum rpc_reader_kind kind,
+		      struct rpc_pending *call, bool bump)
+{
+	unsigned int w = rd_word(ch);
+
+	if (RPC_RD_KIND(w) != RPC_READER_NONE ||
+	    !atomic_compare_exchange_strong_explicit(&ch->rd_state, &w, rd_next(w, kind, bump),
+						     memory_order_acq_rel, memory_order_relaxed))
+		return false;
+	ch->rd_call = call;
+	return true;
 }
 
 /*
@@ -76,10 +114,13 @@ static bool lead_ok(struct alp_rpc_channel *ch)
 /* p becomes the reader if the role is free and a caller may read now. */
 bool rpc_reader_take(struct alp_rpc_channel *ch, struct rpc_pending *p)
 {
-	if (ch->reader.kind != RPC_READER_NONE || !lead_ok(ch) || !rd_arm(ch, false))
+	if (reader_kind(ch) != RPC_READER_NONE || !lead_ok(ch) ||
+	    !take_free(ch, RPC_READER_CALLER, p, true))
 		return false;
-	set_reader(ch, RPC_READER_CALLER, p);
-	ch->rd_gen++;
+	if (!rd_arm(ch, false)) {
+		set_held(ch, RPC_READER_NONE, NULL, false);
+		return false;
+	}
 	return true;
 }
 
@@ -91,16 +132,15 @@ static void pass(struct alp_rpc_channel *ch)
 {
 	struct rpc_pending *q = NULL;
 
-	set_reader(ch, RPC_READER_NONE, NULL);
 	if (lead_ok(ch))
 		for (q = ch->pending; q && !(q->waiting && !q->done); q = q->next)
 			;
 	if (q && rd_arm(ch, false)) {
-		set_reader(ch, RPC_READER_CALLER, q);
-		ch->rd_gen++;
+		set_held(ch, RPC_READER_CALLER, q, true);
 		pthread_cond_signal(q->cond);
 		return;
 	}
+	set_held(ch, RPC_READER_NONE, NULL, false);
 	if (!rd_arm(ch, true))
 		rpc_channel_wake(ch);	/* the poll thread retries */
 }
@@ -133,6 +173,8 @@ static void rxq_push(struct alp_rpc_channel *ch, const uint8_t *msg, size_t n)
 	m->next = NULL;
 	m->len = n;
 	memcpy(m->data, msg, keep);
+	/* a new generation: the poll thread must not read past the queue (poll_take) */
+	atomic_fetch_add_explicit(&ch->rd_state, RPC_RD_GEN1, memory_order_relaxed);
 	poke = !ch->rxq;
 	*ch->rxq_tail = m;
 	ch->rxq_tail = &m->next;
@@ -149,7 +191,7 @@ static void rxq_push(struct alp_rpc_channel *ch, const uint8_t *msg, size_t n)
  */
 static bool caller_got(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f, size_t n)
 {
-	struct rpc_pending *me = ch->reader.call;	/* our caller's call */
+	struct rpc_pending *me = ch->rd_call;	/* our caller's call */
 
 	if (ch->rxq_len == 0 && rpc_call_sync_match(ch, f)) {
 		RPC_STAT_ADD(ch, rx_frames, 1);
@@ -203,19 +245,19 @@ void rpc_reader_dispatch(struct alp_rpc_channel *ch, struct rpc_rxmsg *m)
 
 /*
  * The poll thread takes the reader role if it is free, nothing is queued and
- * no caller has read since epoll_wait said "readable" (gen: rd_gen before
- * it), so that the report is still true and read() cannot block.
+ * no caller has read since epoll_wait said "readable", so that the report is
+ * still true and read() cannot block: the role word is still the one it saw
+ * before epoll_wait (state, with the queue empty), or that word freed again
+ * in the same generation (a caller that read kept it, and queued nothing).
+ * Lock not held: one compare-and-swap.
  */
-bool rpc_reader_poll_take(struct alp_rpc_channel *ch, unsigned int gen)
+bool rpc_reader_poll_take(struct alp_rpc_channel *ch, unsigned int state)
 {
-	bool ok;
+	unsigned int w = rd_next(state, RPC_READER_NONE, false);
 
-	pthread_mutex_lock(&ch->lock);
-	ok = ch->reader.kind == RPC_READER_NONE && !ch->rxq && ch->rd_gen == gen;
-	if (ok)
-		set_reader(ch, RPC_READER_POLL, NULL);
-	pthread_mutex_unlock(&ch->lock);
-	return ok;
+	return atomic_compare_exchange_strong_explicit(&ch->rd_state, &w,
+						       rd_next(state, RPC_READER_POLL, false),
+						       memory_order_acq_rel, memory_order_relaxed);
 }
 
 void rpc_reader_poll_pass(struct alp_rpc_channel *ch)
@@ -241,7 +283,7 @@ bool rpc_reader_recv(struct alp_rpc_channel *ch, const struct timespec *ts, bool
 	bool got = false, reply = false, eof;
 	int rc, ms = bounded ? rpc_ms_until(ts) : -1;
 
-	rc = ms == 0 ? 0 : poll(pfd, 2, ms);
+	rc = ms == 0 ? 0 : rpc_sys_poll(pfd, 2, ms);
 	if (rc > 0 && !pfd[1].revents) {
 		if (pfd[0].revents & POLLIN)
 			n = rpc_transport_recv(ch->tp, buf, sizeof(buf));
@@ -287,7 +329,7 @@ void rpc_reader_wait(struct alp_rpc_channel *ch, struct rpc_pending *p,
 	int rc = timed_out ? ETIMEDOUT : 0;
 
 	for (;;) {
-		if (caller_reads(ch) && ch->reader.call == p) {
+		if (caller_reads(ch) && ch->rd_call == p) {
 			/* queued: our reply waits behind frames for the poll thread */
 			if (p->done || p->queued || rc == ETIMEDOUT || !lead_ok(ch))
 				pass(ch);
@@ -308,7 +350,7 @@ void rpc_reader_wait(struct alp_rpc_channel *ch, struct rpc_pending *p,
 
 void rpc_reader_release(struct alp_rpc_channel *ch, struct rpc_pending *p)
 {
-	if (caller_reads(ch) && ch->reader.call == p)
+	if (caller_reads(ch) && ch->rd_call == p)
 		pass(ch);
 }
 
@@ -336,15 +378,16 @@ void rpc_reader_link_down(struct alp_rpc_channel *ch)
 	ch->rd_hup = false;
 }
 
-bool rpc_reader_poll_prepare(struct alp_rpc_channel *ch, unsigned int *gen, bool *unarmed)
+bool rpc_reader_poll_prepare(struct alp_rpc_channel *ch, unsigned int *state, bool *unarmed)
 {
-	bool hup = ch->rd_hup && ch->reader.kind == RPC_READER_NONE;
+	bool idle = reader_kind(ch) == RPC_READER_NONE, hup = ch->rd_hup && idle;
 
+	/* only this thread takes a free role without the lock: a plain store */
 	if (hup)
-		set_reader(ch, RPC_READER_POLL, NULL);
-	else if (ch->reader.kind == RPC_READER_NONE)
+		set_held(ch, RPC_READER_POLL, NULL, false);
+	else if (idle)
 		rd_arm(ch, true);
-	*unarmed = ch->reader.kind == RPC_READER_NONE && ch->rd_fd >= 0 && !ch->rd_armed;
-	*gen = ch->rd_gen;
+	*unarmed = idle && !hup && ch->rd_fd >= 0 && !ch->rd_armed;
+	*state = rd_word(ch);
 	return hup;
 }

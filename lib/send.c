@@ -1,21 +1,32 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Sends: one message per write, serialised by ch->tx_lock.
+ * Sends: one message per write, without a lock (internal.h, "senders").
  * Copyright (c) 2026 The rpmsg-rpc authors
  */
 #include <errno.h>
 
 #include "internal.h"
 
+/*
+ * tx_busy is raised before tx_fd is read, and a disconnect withdraws tx_fd
+ * before it reads tx_busy (sequentially consistent both): either the sender
+ * sees -1, or the disconnect sees the sender and waits for it.
+ */
 alp_status_t rpc_channel_write(struct alp_rpc_channel *ch, const void *buf, size_t len)
 {
 	ssize_t n;
+	int fd;
 
 	if (len > ch->tp->mtu)
 		return ALP_ERR_MSGSIZE;
-	pthread_mutex_lock(&ch->tx_lock);
-	n = ch->tp->fd < 0 ? -ENOTCONN : rpc_transport_send(ch->tp, buf, len);
-	pthread_mutex_unlock(&ch->tx_lock);
+	atomic_fetch_add(&ch->tx_busy, 1);
+	fd = atomic_load(&ch->tx_fd);
+	n = fd < 0 ? -ENOTCONN : rpc_transport_send_fd(ch->tp, fd, buf, len);
+	if (atomic_fetch_sub(&ch->tx_busy, 1) == 1 && atomic_load(&ch->tx_wait)) {
+		pthread_mutex_lock(&ch->tx_lock);
+		pthread_cond_broadcast(&ch->tx_cond);
+		pthread_mutex_unlock(&ch->tx_lock);
+	}
 	if (n < 0)
 		return rpc_errno_status((int)n);
 	if ((size_t)n != len)
@@ -23,6 +34,24 @@ alp_status_t rpc_channel_write(struct alp_rpc_channel *ch, const void *buf, size
 	RPC_STAT_ADD(ch, tx_frames, 1);
 	RPC_STAT_ADD(ch, tx_bytes, len);
 	return ALP_OK;
+}
+
+void rpc_tx_publish(struct alp_rpc_channel *ch)
+{
+	atomic_store(&ch->tx_fd, ch->tp->fd);
+}
+
+void rpc_tx_withdraw(struct alp_rpc_channel *ch)
+{
+	atomic_store(&ch->tx_fd, -1);
+	if (!atomic_load(&ch->tx_busy))
+		return;
+	pthread_mutex_lock(&ch->tx_lock);
+	atomic_store(&ch->tx_wait, true);
+	while (atomic_load(&ch->tx_busy))
+		pthread_cond_wait(&ch->tx_cond, &ch->tx_lock);
+	atomic_store(&ch->tx_wait, false);
+	pthread_mutex_unlock(&ch->tx_lock);
 }
 
 long rpc_encode(struct alp_rpc_channel *ch, void *buf, uint8_t kind, uint8_t status, uint32_t id,

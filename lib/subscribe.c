@@ -30,8 +30,10 @@ alp_status_t rpc_slot_set(struct alp_rpc_channel *ch, struct rpc_slot *tab, size
 	if (!fn) {
 		if (s) {
 			s->used = false;
-			while (ch->dispatching == s && !rpc_on_poll_thread(ch))
-				pthread_cond_wait(&ch->cond, &ch->lock);
+			atomic_fetch_add(&ch->dispatch_waiters, 1);	/* rpc_dispatch_end */
+			while (atomic_load(&ch->dispatching) == s && !rpc_on_poll_thread(ch))
+				rpc_chan_wait(ch, NULL);
+			atomic_fetch_sub(&ch->dispatch_waiters, 1);
 		}
 	} else {
 		for (size_t i = 0; !s && i < n; i++)

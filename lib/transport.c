@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "sys.h"
 
 /*
  * cfg->node (docs/librpc.md, "Opening") picks the backend: NULL discovers by
@@ -55,9 +56,9 @@ int rpc_transport_new(struct rpc_transport **tp, const alp_rpc_config_t *cfg, ui
  * again every RPC_NODE_TX_RETRY_MS at the latest: upstream rpmsg_char over
  * virtio never reports POLLOUT (before Linux 7.0), our driver does.
  */
-static int wait_writable(struct rpc_transport *t, uint64_t *deadline_ns)
+static int wait_writable(struct rpc_transport *t, int fd, uint64_t *deadline_ns)
 {
-	struct pollfd p[2] = { { .fd = t->fd, .events = POLLOUT },
+	struct pollfd p[2] = { { .fd = fd, .events = POLLOUT },
 			       { .fd = t->cancel_fd, .events = POLLIN } };
 	int ms = -1;
 
@@ -72,7 +73,7 @@ static int wait_writable(struct rpc_transport *t, uint64_t *deadline_ns)
 		if (ms > RPC_NODE_TX_RETRY_MS)
 			ms = RPC_NODE_TX_RETRY_MS;
 	}
-	if (poll(p, t->cancel_fd >= 0 ? 2 : 1, ms) < 0)
+	if (rpc_sys_poll(p, t->cancel_fd >= 0 ? 2 : 1, ms) < 0)
 		return errno == EINTR ? 0 : -errno;
 	return p[1].revents ? -ECANCELED : 0;	/* else the write says what happened */
 }
@@ -86,18 +87,24 @@ static int wait_writable(struct rpc_transport *t, uint64_t *deadline_ns)
  */
 ssize_t rpc_transport_send(struct rpc_transport *t, const void *buf, size_t len)
 {
+	return rpc_transport_send_fd(t, t->fd, buf, len);
+}
+
+ssize_t rpc_transport_send_fd(struct rpc_transport *t, int fd, const void *buf, size_t len)
+{
 	uint64_t deadline = 0;
 
 	for (;;) {
-		ssize_t n = t->is_socket ? send(t->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT) :
-					   write(t->fd, buf, len);
+		ssize_t n = t->is_socket ?
+			rpc_sys_send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT) :
+			rpc_sys_write(fd, buf, len);
 		int rc;
 
 		if (n >= 0)
 			return n;
 		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
 			return -errno;
-		if (errno != EINTR && (rc = wait_writable(t, &deadline)) != 0)
+		if (errno != EINTR && (rc = wait_writable(t, fd, &deadline)) != 0)
 			return rc;
 	}
 }
@@ -143,8 +150,8 @@ ssize_t rpc_transport_recv_msg(struct rpc_transport *t, void *buf, size_t cap)
 
 	do {
 		/* MSG_TRUNC: learn the real size of an oversize datagram. */
-		n = t->is_socket ? recv(t->fd, buf, cap, MSG_TRUNC | MSG_DONTWAIT) :
-				   read(t->fd, buf, cap);
+		n = t->is_socket ? rpc_sys_recv(t->fd, buf, cap, MSG_TRUNC | MSG_DONTWAIT) :
+				   rpc_sys_read(t->fd, buf, cap);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0 && errno == EMSGSIZE && !t->is_socket)
 		return discard_oversize(t);

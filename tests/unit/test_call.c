@@ -15,7 +15,11 @@
 #include <unistd.h>
 
 #include "testutil.h"
-/* The reader-role counter (rd_gen) tells that a caller did read. */
+/*
+ * The reader role's generation (rd_state above its kind) tells that a
+ * caller did read: it grows when a caller takes the role (or queues a frame
+ * it read, which it can only do holding the role).
+ */
 #include "../../lib/internal.h"
 
 struct caller {
@@ -623,7 +627,7 @@ static unsigned int reader_takes(alp_rpc_channel_t *ch)
 	unsigned int n;
 
 	pthread_mutex_lock(&ch->lock);
-	n = ch->rd_gen;
+	n = atomic_load(&ch->rd_state) / RPC_RD_GEN1;
 	pthread_mutex_unlock(&ch->lock);
 	return n;
 }

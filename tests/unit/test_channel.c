@@ -759,6 +759,40 @@ START_TEST(close_while_send_blocked)
 END_TEST
 
 /*
+ * The peer goes away while a sender is blocked on it: the poll thread takes
+ * the link down, which waits for the sender still using the fd before it
+ * closes it (send.c, rpc_tx_withdraw: the last sender out wakes it), and
+ * the sender returns an error. Neither may hang. (The sender sees the
+ * hang-up too and may leave before the disconnect looks: about half the
+ * runs take the waiting path.)
+ */
+static bool link_down_counted(void *arg)
+{
+	return T_STAT((alp_rpc_channel_t *)arg, link_down) == 1;
+}
+
+START_TEST(link_drop_while_send_blocked)
+{
+	int peer;
+	alp_rpc_channel_t *ch = t_open_pair(ALP_RPC_FRAMING_TEXT, &peer);
+	struct bg_sender s = { .ch = ch };
+	pthread_t t;
+
+	pthread_create(&t, NULL, bg_send_loop, &s);
+	ck_assert_int_gt(t_settle(&s.sent, 200, T_WAIT_MS), 0);
+	close(peer);
+	/* counted once the fd is closed, i.e. after the disconnect's wait */
+	ck_assert_msg(t_wait(link_down_counted, ch, T_WAIT_MS),
+		      "link not taken down %d ms after the peer left", T_WAIT_MS);
+	pthread_join(t, NULL);
+	ck_assert_int_ne(s.rc, ALP_OK);
+	ck_assert(!alp_rpc_is_connected(ch));
+	ck_assert_int_eq(alp_rpc_send(ch, "m", "x", 1), ALP_ERR_NOT_READY);
+	alp_rpc_close(ch);
+}
+END_TEST
+
+/*
  * A program compiled against an older, smaller alp_rpc_config_t: here the
  * reference's own layout (alp-rpc-h.md v0.6, before any librpc extension),
  * in a heap block of exactly its size so that ASan and valgrind see a read
@@ -917,6 +951,7 @@ Suite *channel_suite(void)
 	tcase_add_test(tc, paused_open_keeps_early_frames);
 	tcase_add_test(tc, paused_bad_input_and_close_without_resume);
 	tcase_add_test(tc, close_while_send_blocked);
+	tcase_add_test(tc, link_drop_while_send_blocked);
 	tcase_add_test(tc, open_reads_only_callers_config_size);
 	tcase_add_test(tc, open_sized_newer_caller);
 	tcase_add_test(tc, hooks_refuse_wrong_framing);
