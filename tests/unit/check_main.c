@@ -24,6 +24,7 @@ int main(void)
 	srunner_add_suite(sr, discovery_suite());
 	srunner_add_suite(sr, device_suite());
 	srunner_add_suite(sr, firmware_suite());
+	srunner_add_suite(sr, frag_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -366,6 +366,41 @@ START_TEST(fw_small_calls_between_fragments)
 }
 END_TEST
 
+/* The same firmware through librpc: large messages are transparent. */
+START_TEST(fw_through_librpc)
+{
+	static uint8_t req[FW_MAX], resp[FW_MAX];
+	alp_rpc_config_t cfg = { .name = "test", .framing = ALP_RPC_FRAMING_CALL };
+	alp_rpc_channel_t *ch;
+	size_t len = sizeof(resp);
+	char want[64];
+	int fd = fw_start();
+
+	ch = alp_rpc_open_fd(&cfg, dup(fd));
+	ck_assert_ptr_nonnull(ch);
+	/* The firmware asks our alp.caps (librpc answers it), then replies in fragments. */
+	ck_assert_int_eq(alp_rpc_call(ch, "log", NULL, 0, resp, &len, T_WAIT_MS), ALP_OK);
+	ck_assert_uint_gt(len, 4096);
+	ck_assert_int_eq(memcmp(resp, "0000 t=", 7), 0);
+	/* A large request: librpc asks the firmware's alp.caps first. */
+	fill(req, 10000, 1);
+	len = sizeof(resp);
+	ck_assert_int_eq(alp_rpc_call(ch, "checksum", req, 10000, resp, &len, T_WAIT_MS), ALP_OK);
+	snprintf(want, sizeof(want), "10000 bytes, fnv1a %08x", (unsigned int)fnv(req, 10000));
+	ck_assert_uint_eq(len, strlen(want));
+	ck_assert_int_eq(memcmp(resp, want, len), 0);
+	/* Above the firmware's maximum (its alp.caps said 16384): refused here. */
+	len = sizeof(resp);
+	ck_assert_int_eq(alp_rpc_call(ch, "checksum", req, FW_MAX - 17 + 1, resp, &len, T_WAIT_MS),
+			 ALP_ERR_MSGSIZE);
+	len = sizeof(resp);
+	ck_assert_int_eq(alp_rpc_call(ch, "checksum", req, FW_MAX - 17, resp, &len, T_WAIT_MS),
+			 ALP_OK);
+	alp_rpc_close(ch);
+	fw_stop(fd);
+}
+END_TEST
+
 Suite *firmware_suite(void)
 {
 	Suite *s = suite_create("firmware");
@@ -383,6 +418,7 @@ Suite *firmware_suite(void)
 	tcase_add_test(tc, fw_caller_without_fragments);
 	tcase_add_test(tc, fw_lost_fragment_and_stall);
 	tcase_add_test(tc, fw_small_calls_between_fragments);
+	tcase_add_test(tc, fw_through_librpc);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -24,8 +24,16 @@
 
 /* Open a channel (framing) on one end of a socketpair; the peer end is *peer. */
 alp_rpc_channel_t *t_open_pair(uint32_t framing, int *peer);
+/*
+ * The same with fragments off (max_msg = the MTU): frames above the MTU are
+ * refused as before large messages existed (docs/librpc.md, "Large messages").
+ */
+alp_rpc_channel_t *t_open_pair_mtu_only(uint32_t framing, int *peer);
 /* Two librpc channels connected to each other. */
 void t_open_two(uint32_t framing, alp_rpc_channel_t **a, alp_rpc_channel_t **b);
+
+/* A server handler that answers with the request (BAD_PACKET if it does not fit). */
+int t_echo(const void *req, size_t len, void *resp, size_t *resp_len, void *user);
 
 /* Receive one message within timeout_ms: its length, or -1 on timeout. */
 ssize_t t_recv(int fd, void *buf, size_t cap, int timeout_ms);
@@ -84,5 +92,6 @@ Suite *transport_rpmsg_rpc_suite(void);
 Suite *discovery_suite(void);
 Suite *device_suite(void);
 Suite *firmware_suite(void);
+Suite *frag_suite(void);
 
 #endif
