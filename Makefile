@@ -7,7 +7,7 @@
 export RPMSG_RPC_CACHE ?= /var/cache/rpmsg-rpc
 
 .PHONY: all lib tools demo install help deps test test-host test-vm test-vm-6.12 test-vm-arm64 \
-	check-kernel check-cross check-deb check-yocto vm-prepare kernel-tree test-fuzz soak bench clean
+	check-firmware-codec check-kernel check-cross check-deb check-yocto vm-prepare kernel-tree test-fuzz soak bench clean
 
 all: lib tools
 
@@ -37,6 +37,7 @@ help:
 	@echo '  test-vm     build the test kernel (cached) and run the VM suites'
 	@echo '  test-vm-6.12 the same on a 6.12 test kernel'
 	@echo '  test-vm-arm64 the same on arm64 (TCG), and with 32-bit armhf user space (not yet in test)'
+	@echo '  check-firmware-codec the frame codec built for Cortex-M4/M33 (arm-none-eabi), only memcpy/memset undefined'
 	@echo '  check-kernel checkpatch + compile checks against Debian 6.1/6.12 headers'
 	@echo '  check-cross cross-build everything for arm64 as the recipes do, inspect the ELFs'
 	@echo '  check-deb   build the Debian packages, lintian, DKMS build from the package'
@@ -53,6 +54,7 @@ deps:
 
 test: deps
 	$(MAKE) test-host
+	$(MAKE) check-firmware-codec
 	$(MAKE) test-vm
 	$(MAKE) test-vm-6.12
 	$(MAKE) check-kernel
@@ -106,6 +108,11 @@ soak: deps
 bench: deps
 	$(MAKE) -C tests/unit bench
 	tests/vm/bench/run
+
+# The firmware half: lib/codec.c as firmware builds it, for Cortex-M4 and
+# Cortex-M33 (docs/firmware-codec.md, with the sizes this prints).
+check-firmware-codec:
+	$(MAKE) -C lib check-cortex-m
 
 # Kernel code style and portability: checkpatch on the driver and the test
 # modules (checkpatch comes from the test kernel's source, unpacked by

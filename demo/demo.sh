@@ -134,6 +134,20 @@ check "unknown method: exit status 4" $?
 show rpcctl call --timeout 500 "$CH" hang
 [ $? = 3 ]
 check "no reply in 500 ms: exit status 3" $?
+say "  Messages larger than one RPMsg buffer (496 bytes) travel in fragments and arrive whole. 'log' returns the firmware's event log, several KiB (first and last lines shown):"
+printf '  $ rpcctl call %s log | (head -n 2; echo ...; tail -n 1)\n' "$CH"
+timeout 60 rpcctl call "$CH" log >"$W/log.txt" 2>"$W/log.err"
+rc=$?
+{ head -n 2 "$W/log.txt"; echo '...'; tail -n 1 "$W/log.txt"; cat "$W/log.err"; } | sed 's/^/    /'
+size=$(wc -c <"$W/log.txt")
+say "  ($size bytes in one reply, $(( (size + 12 + 479) / 480 )) fragments)"
+[ "$rc" = 0 ] && [ "$size" -gt 4096 ]
+check "call log: a multi-KiB reply ($size bytes)" $?
+say "  A large request too: 10000 random bytes to 'checksum', which answers with their size and FNV-1a hash:"
+head -c 10000 /dev/urandom >"$W/blob"
+show rpcctl call "$CH" checksum @"$W/blob"
+grep -q '^10000 bytes, fnv1a ' "$W/out"
+check "call checksum with a 10000-byte request" $?
 
 step "6. Watching the traffic: rpcctl listen"
 say "A second listener; '--hello subscribe' tells the firmware to send it temperatures too. The payload is the float's 4 bytes:"

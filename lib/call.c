@@ -23,6 +23,8 @@ alp_status_t rpc_wire_status_to_alp(uint8_t st)
 		return ALP_ERR_PROTO;
 	case ALP_RPC_STATUS_TIMEOUT:
 		return ALP_ERR_TIMEOUT;
+	case ALP_RPC_STATUS_TOO_LARGE:
+		return ALP_ERR_MSGSIZE;
 	default:	/* EXEC_FAILED and statuses newer than this library */
 		return ALP_ERR_REMOTE;
 	}
@@ -238,7 +240,7 @@ static alp_status_t check_call_args(alp_rpc_channel_t *ch, const char *method,
 				    const void *req, size_t req_len, size_t *mlen)
 {
 	int n = alp_rpc_method_len(method);
-	size_t size;
+	size_t size, limit;
 
 	if (!ch || (!req && req_len) || n < 0)
 		return ALP_ERR_INVAL;
@@ -246,7 +248,8 @@ static alp_status_t check_call_args(alp_rpc_channel_t *ch, const char *method,
 		return ALP_ERR_NOSUPPORT;
 	*mlen = (size_t)n;
 	size = (ch->framing == ALP_RPC_FRAMING_CALL ? ALP_RPC_WIRE_CALL_HDR : 0) + *mlen + 1;
-	if (req_len > ch->tp->mtu || size > ch->tp->mtu - req_len)
+	limit = rpc_frag_limit(ch);	/* above the MTU: fragments (frag.c) */
+	if (req_len > limit || size > limit - req_len)
 		return ALP_ERR_MSGSIZE;
 	return ALP_OK;
 }
@@ -298,8 +301,12 @@ static alp_status_t launch(alp_rpc_channel_t *ch, struct rpc_pending *p, const c
 	pthread_mutex_unlock(&ch->lock);
 	if (st)
 		return st;
-	n = rpc_encode(ch, buf, ALP_RPC_KIND_REQUEST, 0, p->id, method, mlen, req, req_len);
-	st = n < 0 ? ALP_ERR_INVAL : rpc_channel_write(ch, buf, (size_t)n);
+	if (ch->framing == ALP_RPC_FRAMING_CALL) {	/* above the MTU: fragments */
+		st = rpc_frag_write(ch, ALP_RPC_KIND_REQUEST, 0, p->id, method, mlen, req, req_len);
+	} else {
+		n = rpc_encode(ch, buf, ALP_RPC_KIND_REQUEST, 0, p->id, method, mlen, req, req_len);
+		st = n < 0 ? ALP_ERR_INVAL : rpc_channel_write(ch, buf, (size_t)n);
+	}
 	if (st) {
 		pthread_mutex_lock(&ch->lock);
 		/*
@@ -384,6 +391,9 @@ RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 		st = ALP_ERR_INVAL;
 	if (!st && rpc_on_poll_thread(ch))
 		st = ALP_ERR_BUSY;
+	/* A request above the MTU: the peer's capability first (one call per link). */
+	if (!st)
+		st = rpc_frag_prepare(ch, ALP_RPC_WIRE_CALL_HDR + mlen + 1 + req_len, timeout_ms);
 	if (st) {
 		if (resp_len)
 			*resp_len = 0;
@@ -439,6 +449,10 @@ RPC_EXPORT alp_status_t alp_rpc_call_async(alp_rpc_channel_t *ch, const char *me
 		st = ALP_ERR_INVAL;
 	if (!st && ch->framing != ALP_RPC_FRAMING_CALL)
 		st = ALP_ERR_NOSUPPORT;
+	if (!st)	/* synchronous once per link; from the poll thread only when known */
+		st = rpc_frag_prepare(ch, ALP_RPC_WIRE_CALL_HDR + mlen + 1 + req_len,
+				      timeout_ms == UINT32_MAX ? RPC_FRAG_TIMEOUT_DEFAULT_MS :
+								 timeout_ms);
 	if (st)
 		return rpc_set_error(st);
 	p = calloc(1, sizeof(*p));

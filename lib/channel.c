@@ -73,6 +73,8 @@ void rpc_channel_destroy(struct alp_rpc_channel *ch)
 		ch->rxq = m->next;
 		free(m);
 	}
+	rpc_frag_rx_reset(&ch->frx);
+	free(ch->srv_out);
 	rpc_transport_free(ch->tp);
 	if (ch->wake_fd >= 0)
 		close(ch->wake_fd);
@@ -178,6 +180,11 @@ struct alp_rpc_channel *rpc_channel_open(const alp_rpc_config_t *cfg, struct rpc
 	pthread_cond_init(&ch->tx_cond, NULL);
 	ch->tx_fd = -1;
 	ch->framing = cfg->framing;
+	/* Large messages: the defaults of docs/librpc.md, "Large messages". */
+	ch->max_msg = cfg->max_msg ? cfg->max_msg : RPC_FRAG_MAX_MSG_DEFAULT;
+	rpc_frag_rx_init(&ch->frx, ch->max_msg,
+			 cfg->frag_mem ? cfg->frag_mem : RPC_FRAG_MEM_FACTOR * ch->max_msg,
+			 cfg->frag_timeout_ms ? cfg->frag_timeout_ms : RPC_FRAG_TIMEOUT_DEFAULT_MS);
 	rpc_strlcpy(ch->name, cfg->name, sizeof(ch->name));
 	ch->src = src;
 	ch->dst = dst;
@@ -218,7 +225,7 @@ static alp_rpc_channel_t *open_common(const alp_rpc_config_t *ucfg, size_t size,
 	st = config_copy(cfg, ucfg, size);
 	if (st == ALP_OK &&
 	    (alp_rpc_method_len(cfg->name) < 0 || !known_framing(cfg->framing) ||
-	     (fd >= 0 && cfg->node) || (cfg->flags & ~ALP_RPC_OPEN_PAUSED)))
+	     (fd >= 0 && cfg->node) || (cfg->flags & ~ALP_RPC_OPEN_PAUSED) || cfg->reserved))
 		st = ALP_ERR_INVAL;
 	if (st) {
 		if (fd >= 0)

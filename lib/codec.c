@@ -4,12 +4,19 @@
  * Copyright (c) 2026 The rpmsg-rpc authors
  *
  * Firmware links this file as is: it must build with -ffreestanding and use
- * nothing from libc but memcpy (which every freestanding toolchain provides,
- * as the compiler may emit calls to it anyway). docs/firmware-codec.md.
+ * nothing from libc but memcpy and memset (which every freestanding
+ * toolchain provides, as the compiler may emit calls to them anyway).
+ * docs/firmware-codec.md.
  */
 #include <alp/rpc_codec.h>
 
-#include <string.h>
+/*
+ * Declared here rather than taken from <string.h>: a bare-metal toolchain
+ * without a C library (gcc-arm-none-eabi alone) has no <string.h>, but the
+ * firmware links some memcpy/memset. These are the standard prototypes.
+ */
+void *memcpy(void *restrict dst, const void *restrict src, size_t n);
+void *memset(void *dst, int c, size_t n);
 
 #define CALL_OFF_MAGIC	0
 #define CALL_OFF_KIND	1
@@ -131,6 +138,8 @@ int alp_rpc_frame_decode(const void *msg, size_t len, struct alp_rpc_frame *f)
 		return ALP_RPC_WIRE_ETRUNC;
 	if (m[0] == ALP_RPC_WIRE_CALL_MAGIC)
 		return decode_call(m, len, f);
+	if (m[0] == ALP_RPC_WIRE_FRAG_MAGIC)
+		return ALP_RPC_WIRE_EFRAG;
 	if (!method_char(m[0]))
 		return ALP_RPC_WIRE_EKIND;
 	mlen = method_scan(m, len);
@@ -261,4 +270,217 @@ uint32_t alp_rpc_default_src(const char *name)
 	if (h >= ALP_RPC_WIRE_ADDR_MIN && h < ALP_RPC_WIRE_ADDR_MAX)
 		return h;
 	return ALP_RPC_WIRE_ADDR_MIN + h % span;
+}
+
+/* ---- Fragments (docs/wire-format.md, "Fragments") ---- */
+
+#define FRAG_OFF_MAGIC	0
+#define FRAG_OFF_FLAGS	1
+#define FRAG_OFF_RSVD	2
+#define FRAG_OFF_ID	4
+#define FRAG_OFF_TOTAL	8
+#define FRAG_OFF_OFFSET	12
+#define FRAG_FLAGS_ALL	(ALP_RPC_WIRE_FRAG_FIRST | ALP_RPC_WIRE_FRAG_LAST)
+
+int alp_rpc_frag_decode(const void *msg, size_t len, struct alp_rpc_frag *fr)
+{
+	const unsigned char *m = msg;
+	uint8_t want;
+	size_t n;
+	int rc;
+
+	if (!msg || !fr)
+		return ALP_RPC_WIRE_EINVAL;
+	if (len == 0)
+		return ALP_RPC_WIRE_ETRUNC;
+	if (m[0] != ALP_RPC_WIRE_FRAG_MAGIC)
+		return ALP_RPC_WIRE_EKIND;
+	if (len < ALP_RPC_WIRE_FRAG_HDR + 1)
+		return ALP_RPC_WIRE_ETRUNC;
+	memset(fr, 0, sizeof(*fr));
+	fr->flags = m[FRAG_OFF_FLAGS];
+	fr->msg_id = get_le32(m + FRAG_OFF_ID);
+	fr->total = get_le32(m + FRAG_OFF_TOTAL);
+	fr->offset = get_le32(m + FRAG_OFF_OFFSET);
+	fr->data = m + ALP_RPC_WIRE_FRAG_HDR;
+	fr->len = n = len - ALP_RPC_WIRE_FRAG_HDR;
+	if ((fr->flags & ~FRAG_FLAGS_ALL) || m[FRAG_OFF_RSVD] || m[FRAG_OFF_RSVD + 1] ||
+	    fr->msg_id == 0 || fr->total < ALP_RPC_WIRE_CALL_HDR + 1 || fr->offset > fr->total ||
+	    n > fr->total - fr->offset)
+		return ALP_RPC_WIRE_EFIELD;
+	want = (fr->offset == 0 ? ALP_RPC_WIRE_FRAG_FIRST : 0) |
+	       (n == fr->total - fr->offset ? ALP_RPC_WIRE_FRAG_LAST : 0);
+	if (fr->flags != want)
+		return ALP_RPC_WIRE_EFIELD;
+	if (!(fr->flags & ALP_RPC_WIRE_FRAG_FIRST))
+		return 0;
+	/* A first fragment carries the call frame's whole header (magic .. NUL). */
+	if (fr->data[0] != ALP_RPC_WIRE_CALL_MAGIC)
+		return ALP_RPC_WIRE_EKIND;
+	rc = decode_call(fr->data, n, &fr->head);
+	if (rc)
+		memset(&fr->head, 0, sizeof(fr->head));
+	return rc;
+}
+
+long alp_rpc_frag_begin(struct alp_rpc_fragmenter *fr, uint32_t msg_id, uint8_t kind,
+			uint8_t status, uint32_t request_id, const char *method,
+			const void *payload, size_t len)
+{
+	int mlen = 0;
+	long hdr;
+
+	if (!fr || msg_id == 0 || (!payload && len))
+		return ALP_RPC_WIRE_EINVAL;
+	if (method && method[0]) {
+		mlen = alp_rpc_method_len(method);
+		if (mlen < 0)
+			return ALP_RPC_WIRE_EMETHOD;
+	}
+	/* The call header alone, encoded once; the payload is copied per fragment. */
+	hdr = rpc_codec_encode_call_known(fr->hdr, sizeof(fr->hdr), kind, status, request_id,
+					  method, (size_t)mlen, NULL, 0);
+	if (hdr < 0)
+		return hdr;
+	if (len > 0xFFFFFFFFu - (size_t)hdr)
+		return ALP_RPC_WIRE_ENOSPC;
+	fr->hdr_len = (uint8_t)hdr;
+	fr->msg_id = msg_id;
+	fr->total = (uint32_t)((size_t)hdr + len);
+	fr->offset = 0;
+	fr->payload = payload;
+	return (long)fr->total;
+}
+
+long alp_rpc_frag_next(struct alp_rpc_fragmenter *fr, void *buf, size_t cap)
+{
+	unsigned char *b = buf;
+	size_t room, n, done = 0;
+
+	if (!fr || !buf)
+		return ALP_RPC_WIRE_EINVAL;
+	if (fr->offset >= fr->total)
+		return 0;
+	if (cap < ALP_RPC_WIRE_FRAG_MIN_MTU)
+		return ALP_RPC_WIRE_ENOSPC;
+	room = cap - ALP_RPC_WIRE_FRAG_HDR;
+	n = fr->total - fr->offset < room ? fr->total - fr->offset : room;
+	b[FRAG_OFF_MAGIC] = ALP_RPC_WIRE_FRAG_MAGIC;
+	b[FRAG_OFF_FLAGS] = (unsigned char)((fr->offset == 0 ? ALP_RPC_WIRE_FRAG_FIRST : 0) |
+			    (n == fr->total - fr->offset ? ALP_RPC_WIRE_FRAG_LAST : 0));
+	b[FRAG_OFF_RSVD] = 0;
+	b[FRAG_OFF_RSVD + 1] = 0;
+	put_le32(b + FRAG_OFF_ID, fr->msg_id);
+	put_le32(b + FRAG_OFF_TOTAL, fr->total);
+	put_le32(b + FRAG_OFF_OFFSET, fr->offset);
+	b += ALP_RPC_WIRE_FRAG_HDR;
+	if (fr->offset < fr->hdr_len) {
+		/* room >= hdr_len (FRAG_MIN_MTU): the header goes whole into the first fragment. */
+		done = fr->hdr_len;
+		memcpy(b, fr->hdr, done);
+	}
+	if (n > done)
+		memcpy(b + done, fr->payload + (fr->offset + done - fr->hdr_len), n - done);
+	fr->offset += (uint32_t)n;
+	return (long)(ALP_RPC_WIRE_FRAG_HDR + n);
+}
+
+void alp_rpc_reasm_init(struct alp_rpc_reasm *r, void *buf, size_t cap)
+{
+	if (!r)
+		return;
+	r->buf = buf;
+	r->cap = buf ? cap : 0;
+	alp_rpc_reasm_reset(r);
+}
+
+void alp_rpc_reasm_reset(struct alp_rpc_reasm *r)
+{
+	if (!r)
+		return;
+	r->msg_id = 0;
+	r->total = 0;
+	r->got = 0;
+}
+
+struct alp_rpc_reasm *alp_rpc_reasm_pick(struct alp_rpc_reasm *r, size_t n,
+					 const struct alp_rpc_frag *fr)
+{
+	struct alp_rpc_reasm *idle = NULL;
+	size_t i;
+
+	if (!r || !fr)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (r[i].msg_id == fr->msg_id)
+			return &r[i];
+		if (!r[i].msg_id && (!idle || (idle->cap < fr->total && r[i].cap >= fr->total)))
+			idle = &r[i];
+	}
+	return (fr->flags & ALP_RPC_WIRE_FRAG_FIRST) ? idle : NULL;
+}
+
+int alp_rpc_reasm_feed(struct alp_rpc_reasm *r, const struct alp_rpc_frag *fr, size_t *msg_len)
+{
+	int rc = ALP_RPC_REASM_MORE;
+
+	if (!r || !fr || !msg_len)
+		return ALP_RPC_WIRE_EINVAL;
+	*msg_len = 0;
+	if (fr->flags & ALP_RPC_WIRE_FRAG_FIRST) {
+		if (r->msg_id && r->msg_id != fr->msg_id)
+			return ALP_RPC_WIRE_EBUSY;
+		if (r->msg_id)
+			rc = ALP_RPC_REASM_REPLACED;	/* the sender started it again */
+		alp_rpc_reasm_reset(r);
+		if (fr->total > r->cap)
+			return ALP_RPC_WIRE_ETOOBIG;
+		if (fr->len > fr->total)
+			return ALP_RPC_WIRE_ESEQ;	/* not from alp_rpc_frag_decode() */
+		r->msg_id = fr->msg_id;
+		r->total = fr->total;
+	} else if (r->msg_id != fr->msg_id) {
+		/* Idle: its first fragment was lost, or its message was dropped. */
+		return r->msg_id ? ALP_RPC_WIRE_EBUSY : ALP_RPC_WIRE_ESEQ;
+	} else if (fr->offset != r->got || fr->total != r->total || fr->len > r->total - r->got) {
+		alp_rpc_reasm_reset(r);		/* gap, duplicate or reordering */
+		return ALP_RPC_WIRE_ESEQ;
+	}
+	/* decode checked offset + len <= total, and total <= cap here. */
+	memcpy(r->buf + fr->offset, fr->data, fr->len);
+	r->got += (uint32_t)fr->len;
+	if (r->got == r->total) {
+		*msg_len = r->total;
+		alp_rpc_reasm_reset(r);
+		return ALP_RPC_REASM_DONE;
+	}
+	return rc;
+}
+
+long alp_rpc_caps_encode(void *buf, size_t cap, uint32_t max_msg)
+{
+	unsigned char *b = buf;
+
+	if (!buf)
+		return ALP_RPC_WIRE_EINVAL;
+	if (cap < ALP_RPC_CAPS_LEN)
+		return ALP_RPC_WIRE_ENOSPC;
+	memset(b, 0, ALP_RPC_CAPS_LEN);
+	b[0] = ALP_RPC_CAPS_VERSION;
+	put_le32(b + 4, max_msg);
+	return ALP_RPC_CAPS_LEN;
+}
+
+int alp_rpc_caps_decode(const void *payload, size_t len, uint32_t *max_msg)
+{
+	const unsigned char *p = payload;
+
+	if (!max_msg || (!payload && len))
+		return ALP_RPC_WIRE_EINVAL;
+	if (len < ALP_RPC_CAPS_LEN)
+		return ALP_RPC_WIRE_ETRUNC;
+	if (p[0] == 0)
+		return ALP_RPC_WIRE_EFIELD;
+	*max_msg = get_le32(p + 4);
+	return 0;
 }

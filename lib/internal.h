@@ -18,6 +18,8 @@
 #include <alp/rpc_codec.h>
 #include <alp/rpc_ext.h>
 
+#include "frag.h"
+
 #define RPC_EXPORT __attribute__((visibility("default")))
 
 /* Key of the one-entry hook tables (not a valid method name). */
@@ -342,8 +344,12 @@ struct alp_rpc_channel {
 	 */
 	struct rpc_transport *tp;
 
+	/* ---- large messages (frag.c): atomics, any thread ---- */
+	struct rpc_frag_tx ftx;
+
 	/* ---- set once by open, read-only afterwards ---- */
 	uint32_t framing;
+	size_t max_msg;			/* largest frame in fragments (0: none), config max_msg */
 	int wake_fd;			/* eventfd poking the poll thread */
 	int kick_fd;			/* written once by close: stops reading callers, blocked sends */
 	int ep_fd;			/* the poll thread's epoll set */
@@ -352,6 +358,8 @@ struct alp_rpc_channel {
 
 	/* ---- poll thread only ---- */
 	uint8_t rx[RPC_RX_BUF];		/* receive buffer */
+	struct rpc_frag_rx frx;		/* messages being put together (frag.c) */
+	uint8_t *srv_out;		/* a server's reply buffer above the MTU (max_msg bytes) */
 };
 
 /*
@@ -465,5 +473,31 @@ alp_status_t rpc_wire_status_to_alp(uint8_t st);
 /* server.c */
 /* Handle a request (call framing) or a text frame; true when a handler took it. lock not held. */
 bool rpc_server_dispatch(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f);
+
+/*
+ * frag.c: call frames above the MTU (docs/librpc.md, "Large messages").
+ * rpc_frag_limit: the largest frame ch sends or takes. rpc_frag_prepare:
+ * may a frame of total bytes go out (asks the peer's alp.caps first when
+ * the link has not told it; never from the poll thread). rpc_frag_write:
+ * one frame, or fragments, each one write. rpc_frag_reply: a server's
+ * call-framing reply of any size (poll thread). rpc_frag_serve_caps: the
+ * built-in alp.caps server. rpc_frag_rx: a received fragment (poll
+ * thread). rpc_frag_link_down: forget partial messages and the peer's
+ * capability. rpc_frag_next_expiry: when the poll thread must wake to
+ * expire a partial message (0: none).
+ */
+size_t rpc_frag_limit(const struct alp_rpc_channel *ch);
+alp_status_t rpc_frag_prepare(struct alp_rpc_channel *ch, size_t total, uint32_t timeout_ms);
+alp_status_t rpc_frag_write(struct alp_rpc_channel *ch, uint8_t kind, uint8_t status,
+			    uint32_t id, const char *method, size_t mlen, const void *payload,
+			    size_t len);
+void rpc_frag_reply(struct alp_rpc_channel *ch, uint8_t kind, uint8_t status, uint32_t id,
+		    const char *method, size_t mlen, const void *body, size_t len);
+void rpc_frag_serve_caps(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f);
+void rpc_frag_rx(struct alp_rpc_channel *ch, const uint8_t *msg, size_t len,
+		 void (*dispatch_frame)(struct alp_rpc_channel *, const uint8_t *, size_t));
+void rpc_frag_link_down(struct alp_rpc_channel *ch);
+uint64_t rpc_frag_next_expiry(struct alp_rpc_channel *ch);
+void rpc_frag_expire(struct alp_rpc_channel *ch);
 
 #endif /* LIBRPC_INTERNAL_H */

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -92,20 +93,11 @@ static void deliver_oneway(struct alp_rpc_channel *ch, const struct alp_rpc_fram
 	rpc_dispatch_end(ch);
 }
 
-static void dispatch(struct alp_rpc_channel *ch, const uint8_t *msg, size_t len)
+/* One whole frame: a message as read, or one put together from fragments (frag.c). */
+static void dispatch_frame(struct alp_rpc_channel *ch, const uint8_t *msg, size_t len)
 {
 	struct alp_rpc_frame f;
 
-	RPC_STAT_ADD(ch, rx_frames, 1);
-	RPC_STAT_ADD(ch, rx_bytes, len);
-	if (len > ch->tp->mtu) {
-		RPC_STAT_ADD(ch, rx_oversize, 1);
-		return;
-	}
-	if (ch->framing == ALP_RPC_FRAMING_RAW) {
-		deliver_raw(ch, msg, len);
-		return;
-	}
 	if (alp_rpc_frame_decode(msg, len, &f)) {
 		RPC_STAT_ADD(ch, rx_malformed, 1);
 		return;
@@ -116,7 +108,13 @@ static void dispatch(struct alp_rpc_channel *ch, const uint8_t *msg, size_t len)
 		rpc_call_complete(ch, &f);
 		return;
 	case ALP_RPC_KIND_REQUEST:
-		rpc_server_dispatch(ch, &f);
+		/* The fragment capability is answered by the library (docs/wire-format.md). */
+		if (ch->framing == ALP_RPC_FRAMING_CALL && f.framing == ALP_RPC_WIRE_CALL &&
+		    f.method_len == sizeof(ALP_RPC_CAPS_METHOD) - 1 &&
+		    !memcmp(f.method, ALP_RPC_CAPS_METHOD, f.method_len))
+			rpc_frag_serve_caps(ch, &f);
+		else
+			rpc_server_dispatch(ch, &f);
 		return;
 	default:
 		break;
@@ -125,6 +123,26 @@ static void dispatch(struct alp_rpc_channel *ch, const uint8_t *msg, size_t len)
 	    (rpc_call_text_match(ch, &f) || rpc_server_dispatch(ch, &f)))
 		return;
 	deliver_oneway(ch, &f);
+}
+
+static void dispatch(struct alp_rpc_channel *ch, const uint8_t *msg, size_t len)
+{
+	RPC_STAT_ADD(ch, rx_frames, 1);
+	RPC_STAT_ADD(ch, rx_bytes, len);
+	if (len > ch->tp->mtu) {
+		RPC_STAT_ADD(ch, rx_oversize, 1);
+		return;
+	}
+	if (ch->framing == ALP_RPC_FRAMING_RAW) {
+		deliver_raw(ch, msg, len);
+		return;
+	}
+	/* Fragments only on call framing: a text-framing channel takes none. */
+	if (msg[0] == ALP_RPC_WIRE_FRAG_MAGIC && ch->framing == ALP_RPC_FRAMING_CALL) {
+		rpc_frag_rx(ch, msg, len, dispatch_frame);
+		return;
+	}
+	dispatch_frame(ch, msg, len);
 }
 
 /* One received message of true length n (buf holds at most RPC_RX_BUF of it). */
@@ -193,6 +211,7 @@ static void link_down(struct alp_rpc_channel *ch)
 	rpc_chan_broadcast(ch);
 	pthread_mutex_unlock(&ch->lock);
 	rpc_call_fail_all(ch, ALP_ERR_NOT_READY);
+	rpc_frag_link_down(ch);	/* partial messages lost; the next peer tells its own capability */
 	/* The peer may already be back (e.g. a listening socket). */
 	rpc_link_try_connect(ch);
 }
@@ -267,6 +286,14 @@ static void *poll_thread(void *arg)
 			continue;
 		}
 		next = expire ? rpc_call_expire(ch) : 0;
+		if (ch->frx.bytes) {	/* partial messages: wake to expire them */
+			uint64_t f;
+
+			rpc_frag_expire(ch);
+			f = rpc_frag_next_expiry(ch);
+			if (f && (!next || f < next))
+				next = f;
+		}
 		if (closing)
 			break;
 		if (hup) {	/* a reading caller saw the link drop */

@@ -65,6 +65,24 @@ long rpc_encode(struct alp_rpc_channel *ch, void *buf, uint8_t kind, uint8_t sta
 	return rpc_codec_encode_text_known(buf, cap, method, mlen, payload, len);
 }
 
+/* A one-way call frame above the MTU: in fragments, to a peer that takes them. */
+static alp_status_t send_large(struct alp_rpc_channel *ch, const char *method, size_t mlen,
+			       const void *payload, size_t len)
+{
+	size_t total = ALP_RPC_WIRE_CALL_HDR + mlen + 1 + len;
+	alp_status_t st;
+
+	if (len > rpc_frag_limit(ch) || total > rpc_frag_limit(ch))
+		return rpc_set_error(ALP_ERR_MSGSIZE);
+	if (rpc_channel_enter(ch))
+		return rpc_set_error(ALP_ERR_NOT_READY);
+	st = rpc_frag_prepare(ch, total, RPC_FRAG_TIMEOUT_DEFAULT_MS);
+	if (!st)
+		st = rpc_frag_write(ch, ALP_RPC_KIND_ONEWAY, 0, 0, method, mlen, payload, len);
+	rpc_channel_leave(ch);
+	return rpc_set_error(st);
+}
+
 RPC_EXPORT alp_status_t alp_rpc_send(alp_rpc_channel_t *ch, const char *method,
 				     const void *payload, size_t len)
 {
@@ -77,6 +95,9 @@ RPC_EXPORT alp_status_t alp_rpc_send(alp_rpc_channel_t *ch, const char *method,
 		return rpc_set_error(ALP_ERR_INVAL);
 	if (ch->framing == ALP_RPC_FRAMING_RAW)
 		return rpc_set_error(ALP_ERR_NOSUPPORT);
+	if (ch->framing == ALP_RPC_FRAMING_CALL &&
+	    ALP_RPC_WIRE_CALL_HDR + (size_t)mlen + 1 + len > ch->tp->mtu)
+		return send_large(ch, method, (size_t)mlen, payload, len);
 	n = rpc_encode(ch, buf, ALP_RPC_KIND_ONEWAY, 0, 0, method, (size_t)mlen, payload, len);
 	if (n < 0)
 		return rpc_set_error(n == ALP_RPC_WIRE_ENOSPC ? ALP_ERR_MSGSIZE : ALP_ERR_INVAL);

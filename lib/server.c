@@ -3,6 +3,7 @@
  * Server side: per-method handlers that answer requests with a status.
  * Copyright (c) 2026 The rpmsg-rpc authors
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -33,10 +34,10 @@ static void reply(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f, int
 		n = rpc_codec_encode_text_known(buf, ch->tp->mtu, f->method, f->method_len,
 						body, len);
 	} else {
-		n = rpc_codec_encode_call_known(buf, ch->tp->mtu,
-						status ? ALP_RPC_KIND_ERROR : ALP_RPC_KIND_REPLY,
-						(uint8_t)status, f->request_id, f->method,
-						f->method_len, body, len);
+		/* Any size up to max_msg: fragments above the MTU (frag.c). */
+		rpc_frag_reply(ch, status ? ALP_RPC_KIND_ERROR : ALP_RPC_KIND_REPLY,
+			       (uint8_t)status, f->request_id, f->method, f->method_len, body, len);
+		return;
 	}
 	if (n <= 0 || rpc_channel_write(ch, buf, (size_t)n) != ALP_OK) {
 		RPC_STAT_ADD(ch, replies_failed, 1);
@@ -45,11 +46,11 @@ static void reply(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f, int
 
 bool rpc_server_dispatch(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f)
 {
-	uint8_t out[RPC_RX_BUF];
+	uint8_t out[RPC_RX_BUF], *resp;
 	alp_rpc_handler_t handler = NULL;
 	struct rpc_slot *s;
 	void *user = NULL;
-	size_t cap, len;
+	size_t cap, len, limit;
 	long overhead;
 	int status;
 
@@ -71,9 +72,15 @@ bool rpc_server_dispatch(struct alp_rpc_channel *ch, const struct alp_rpc_frame 
 	}
 	overhead = (f->framing == ALP_RPC_WIRE_TEXT ? 0 : ALP_RPC_WIRE_CALL_HDR) +
 		   f->method_len + 1;
-	cap = ch->tp->mtu > (size_t)overhead ? ch->tp->mtu - (size_t)overhead : 0;
+	limit = f->framing == ALP_RPC_WIRE_CALL ? rpc_frag_limit(ch) : ch->tp->mtu;
+	if (limit > sizeof(out) && !ch->srv_out)	/* once per channel, max_msg bytes */
+		ch->srv_out = malloc(limit);
+	resp = limit > sizeof(out) && ch->srv_out ? ch->srv_out : out;
+	if (resp == out && limit > sizeof(out))
+		limit = sizeof(out);
+	cap = limit > (size_t)overhead ? limit - (size_t)overhead : 0;
 	len = cap;
-	status = handler(f->payload, f->payload_len, out, &len, user);
+	status = handler(f->payload, f->payload_len, resp, &len, user);
 	rpc_dispatch_end(ch);
 	if (status < 0 || status > 255)
 		status = ALP_RPC_STATUS_EXEC_FAILED;
@@ -81,6 +88,6 @@ bool rpc_server_dispatch(struct alp_rpc_channel *ch, const struct alp_rpc_frame 
 		status = ALP_RPC_STATUS_BAD_PACKET;
 		len = 0;
 	}
-	reply(ch, f, status, out, len);
+	reply(ch, f, status, resp, len);
 	return true;
 }

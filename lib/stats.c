@@ -28,6 +28,11 @@ RPC_EXPORT size_t alp_rpc_mtu(alp_rpc_channel_t *ch)
 	return ch ? ch->tp->mtu : 0;
 }
 
+RPC_EXPORT size_t alp_rpc_max_msg(alp_rpc_channel_t *ch)
+{
+	return ch ? rpc_frag_limit(ch) : 0;
+}
+
 RPC_EXPORT bool alp_rpc_is_connected(alp_rpc_channel_t *ch)
 {
 	bool up;

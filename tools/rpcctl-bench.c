@@ -33,7 +33,7 @@ static void usage(void)
 	       "                        (default for bench: call)\n"
 	       "  -h, --help            display this help and exit\n"
 	       "\n"
-	       "Exit status: 0 every call succeeded, 1 bad argument or size above the MTU,\n"
+	       "Exit status: 0 every call succeeded, 1 bad argument or size above the maximum,\n"
 	       "3 a call timed out, 4 no such method, 5 the remote went away, 6 the peer's\n"
 	       "handler failed, 7 no such channel: the first failing call ends the run.\n");
 }
@@ -68,7 +68,7 @@ int cmd_bench(int argc, char **argv)
 	const char *method = "echo";
 	uint32_t count = 1000, duration = 0, size = 32, timeout = 1000;
 	bool json = false, tty = isatty(STDERR_FILENO);
-	uint8_t req[4096], resp[4096];
+	uint8_t *req = malloc(TOOLS_MAX_MSG), *resp = malloc(TOOLS_MAX_MSG);
 	uint64_t *lat, start, end, last_progress = 0;
 	size_t n = 0, cap, mismatched = 0;
 	struct chan_opts co;
@@ -100,8 +100,8 @@ int cmd_bench(int argc, char **argv)
 			break;
 		case 's':
 			size = parse_u32(optarg, "--size");
-			if (size > sizeof(req))
-				die_usage("--size: at most %zu bytes", sizeof(req));
+			if (size > TOOLS_MAX_MSG)
+				die_usage("--size: at most %u bytes", TOOLS_MAX_MSG);
 			break;
 		case 't':
 			timeout = parse_timeout(optarg, "--timeout");
@@ -120,6 +120,8 @@ int cmd_bench(int argc, char **argv)
 	argv += optind;
 	if (argc != 1)
 		die_usage(argc ? "too many arguments" : "CHANNEL is required");
+	if (!req || !resp)
+		die_errno(EXIT_FAIL, ENOMEM, "bench");
 	for (uint32_t i = 0; i < size; i++)
 		req[i] = (uint8_t)('a' + i % 26);
 	/* One latency sample per call; a duration run grows the array. */
@@ -131,7 +133,7 @@ int cmd_bench(int argc, char **argv)
 	ch = chan_open(argv[0], &co, false);
 	start = now_ns();
 	for (;;) {
-		size_t rlen = sizeof(resp);
+		size_t rlen = TOOLS_MAX_MSG;
 		uint64_t t0 = now_ns(), t1;
 
 		if (duration ? t0 - start >= (uint64_t)duration * 1000000000u : n >= count)
@@ -162,8 +164,9 @@ int cmd_bench(int argc, char **argv)
 	if (tty && last_progress)
 		fputc('\n', stderr);
 	if (st == ALP_ERR_MSGSIZE)
-		die(EXIT_USAGE, "a %u-byte request does not fit in one message (MTU %zu)",
-		    size, alp_rpc_mtu(ch));
+		die(EXIT_USAGE, "a %u-byte request does not fit: at most %zu bytes per message "
+		    "(MTU %zu; larger ones in fragments, if the peer takes them)", size,
+		    alp_rpc_max_msg(ch), alp_rpc_mtu(ch));
 	if (st)
 		die_status(st, "call %zu of %s on %s failed", n + 1, method, argv[0]);
 	alp_rpc_close(ch);
@@ -201,5 +204,7 @@ int cmd_bench(int argc, char **argv)
 			       "rounded to that\n", (double)res_ns / 1000.0);
 	}
 	free(lat);
+	free(req);
+	free(resp);
 	return EXIT_OK;
 }

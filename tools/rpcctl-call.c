@@ -4,6 +4,7 @@
  * the call ended.
  * Copyright (c) 2026 The rpmsg-rpc authors
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,7 @@ static void usage(void)
 	       "  -h, --help            display this help and exit\n"
 	       "\n"
 	       "Exit status: 0 reply printed, 1 bad argument or payload larger than the\n"
-	       "MTU, 2 transport error or bad packet, 3 no reply in time, 4 no such method,\n"
+	       "channel takes, 2 transport error or bad packet, 3 no reply in time, 4 no such method,\n"
 	       "5 the remote went away, 6 the peer's handler failed, 7 no such channel.\n");
 }
 
@@ -89,8 +90,9 @@ int cmd_call(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	enum out_format fmt = OUT_AUTO;
-	uint8_t resp[4096];
-	size_t resp_len = sizeof(resp);
+	/* As large as any message serve and listen take (tools-frag.h): replies in fragments too. */
+	uint8_t *resp = malloc(TOOLS_MAX_MSG);
+	size_t resp_len = TOOLS_MAX_MSG;
 	uint32_t timeout = 1000;
 	bool hex = false, json = false;
 	struct chan_opts co;
@@ -100,6 +102,8 @@ int cmd_call(int argc, char **argv)
 	uint64_t t0, t1;
 	int c;
 
+	if (!resp)
+		die_errno(EXIT_FAIL, ENOMEM, "call");
 	chan_opts_init(&co, ALP_RPC_FRAMING_CALL);
 	while ((c = getopt_long(argc, argv, "t:xO:jh" CHAN_SHORTOPTS, longopts, NULL)) != -1) {
 		if (chan_opt(&co, c, optarg))
@@ -162,19 +166,25 @@ int cmd_call(int argc, char **argv)
 	} else if (st == ALP_OK) {
 		print_payload(stdout, resp, resp_len, fmt);
 	}
-	if (st && st != ALP_ERR_MSGSIZE && resp_len) {
+	/*
+	 * A peer status with the peer's own words (an error frame's payload;
+	 * with ALP_ERR_MSGSIZE, the peer's TOO_LARGE: a length within resp,
+	 * since a reply too large for resp reports more than resp holds).
+	 */
+	if (st && resp_len && (st != ALP_ERR_MSGSIZE || resp_len <= TOOLS_MAX_MSG)) {
 		/* a peer status with the peer's own words: show them */
 		char why[256];
 
 		format_detail(why, sizeof(why), resp, resp_len);
 		die(status_exit(st), "%s on %s: %s: %s", argv[1], argv[0], alp_strerror(st), why);
 	}
-	if (st == ALP_ERR_MSGSIZE && resp_len > sizeof(resp))
-		die(EXIT_FAIL, "%s on %s: the %zu-byte reply is larger than any message",
-		    argv[1], argv[0], resp_len);
+	if (st == ALP_ERR_MSGSIZE && resp_len > TOOLS_MAX_MSG)
+		die(EXIT_FAIL, "%s on %s: the %zu-byte reply is larger than rpcctl takes (%u)",
+		    argv[1], argv[0], resp_len, TOOLS_MAX_MSG);
 	if (st == ALP_ERR_MSGSIZE)
-		die(EXIT_USAGE, "%zu-byte request does not fit in one message (MTU %zu bytes, "
-		    "framing included)", p.len, alp_rpc_mtu(ch));
+		die(EXIT_USAGE, "%zu-byte request does not fit: at most %zu bytes per message on %s, "
+		    "framing included (MTU %zu; larger ones in fragments, if the peer takes them)",
+		    p.len, alp_rpc_max_msg(ch), argv[0], alp_rpc_mtu(ch));
 	if (st == ALP_ERR_TIMEOUT)
 		die(EXIT_TIMEOUT, "%s on %s: no reply within %u ms", argv[1], argv[0], timeout);
 	if (st == ALP_ERR_NOT_READY)
@@ -183,5 +193,6 @@ int cmd_call(int argc, char **argv)
 		die_status(st, "%s on %s", argv[1], argv[0]);
 	alp_rpc_close(ch);
 	payload_free(&p);
+	free(resp);
 	return EXIT_OK;
 }

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +31,10 @@ struct listen {
 	unsigned long count;	/* 0 = no limit */
 	atomic_ulong seen;
 	pthread_t main_thread;
+	/* Fragments put back together; alp.caps answered through one of these: */
+	struct frag_peer fp;
+	alp_rpc_channel_t *ch;		/* the librpc channel, or */
+	struct unix_server *srv;	/* the peer we read ourselves */
 };
 
 static void usage(void)
@@ -79,11 +84,34 @@ static bool wanted(const struct listen *l, const uint8_t *msg, size_t len)
 	return false;
 }
 
-static void on_msg(const void *msg, size_t len, void *user)
+/* frag_send_fn: to the peer, whichever way listen reads it. */
+static int listen_send(const void *buf, size_t len, void *arg)
+{
+	struct listen *l = arg;
+	ssize_t w;
+
+	if (l->ch)
+		return alp_rpc_send_raw(l->ch, buf, len) == ALP_OK ? 0 : -EIO;
+	if (!l->srv || l->srv->conn < 0)
+		return -ENOTCONN;
+	w = send(l->srv->conn, buf, len, MSG_NOSIGNAL);
+	if (w < 0 && errno == ENOTSOCK)	/* an endpoint node */
+		w = write(l->srv->conn, buf, len);
+	return w < 0 ? -errno : 0;
+}
+
+static void on_msg(const void *data, size_t len, void *user)
 {
 	struct listen *l = user;
+	const uint8_t *msg = frag_peer_in(&l->fp, data, &len);
+	struct alp_rpc_frame f;
 	unsigned long n;
 
+	if (!msg)
+		return;		/* a fragment: the message is shown once it is whole */
+	/* A sender asking whether we take large messages: yes (not shown). */
+	if (alp_rpc_frame_decode(msg, len, &f) == 0 && frag_peer_caps(&l->fp, &f, listen_send, l))
+		return;
 	if (!wanted(l, msg, len))
 		return;
 	if (l->count && atomic_load(&l->seen) >= l->count)
@@ -104,7 +132,9 @@ static bool listen_done(void *user)
 
 static void on_peer(bool up, void *user)
 {
-	(void)user;
+	struct listen *l = user;
+
+	frag_peer_reset(&l->fp);	/* a new peer tells its own capability */
 	warnmsg(up ? "a peer connected" :
 		"the remote went away; waiting for it to come back");
 }
@@ -117,6 +147,8 @@ static int listen_unix(struct listen *l, const char *spec, const sigset_t *set,
 		.on_msg = on_msg, .on_peer = on_peer, .done = listen_done, .user = l,
 		.quiet = true,
 	};
+
+	l->srv = &u;
 
 	if (unix_serve(&u, spec, set, timeout ? now_ns() + (uint64_t)timeout * 1000000u : 0) &&
 	    l->count) {
@@ -149,6 +181,9 @@ static int listen_node(struct listen *l, int fd, const char *node, const char *h
 	struct unix_server u = { .on_msg = on_msg, .done = listen_done, .user = l, .quiet = true };
 	uint8_t buf[64];
 	int rc;
+
+	u.conn = fd;
+	l->srv = &u;
 
 	if (hello) {
 		long n = encode_hello(buf, sizeof(buf), hello, framing);
@@ -265,6 +300,7 @@ int cmd_listen(int argc, char **argv)
 	co.framing = ALP_RPC_FRAMING_RAW;
 	co.paused = true;	/* nothing the remote sends first is lost */
 	ch = chan_open(argv[0], &co, false);
+	l.ch = ch;
 	if (alp_rpc_set_raw_cb(ch, on_msg, &l) || alp_rpc_resume(ch))
 		die_status(alp_last_error(), "listening on %s", argv[0]);
 	alp_rpc_get_stats(ch, &st, sizeof(st));

@@ -24,7 +24,8 @@ static void usage(void)
 	       "                        (default for send: text, what alp_rpc_send does)\n"
 	       "  -h, --help            display this help and exit\n"
 	       "\n"
-	       "Exit status: 0 sent, 1 bad argument or payload larger than the MTU,\n"
+	       "Exit status: 0 sent, 1 bad argument or payload larger than the channel\n"
+	       "takes (the MTU with text framing or --raw),\n"
 	       "5 the remote is not there, 7 no such channel (see 'rpcctl --help').\n");
 }
 
@@ -83,9 +84,13 @@ int cmd_send(int argc, char **argv)
 		co.framing = ALP_RPC_FRAMING_RAW;
 	ch = chan_open(argv[0], &co, false);
 	st = raw ? alp_rpc_send_raw(ch, p.data, p.len) : alp_rpc_send(ch, method, p.data, p.len);
-	if (st == ALP_ERR_MSGSIZE)
+	if (st == ALP_ERR_MSGSIZE && raw)
 		die(EXIT_USAGE, "%zu-byte payload does not fit in one message (MTU %zu bytes, "
 		    "framing included)", p.len, alp_rpc_mtu(ch));
+	if (st == ALP_ERR_MSGSIZE)
+		die(EXIT_USAGE, "%zu-byte payload does not fit: at most %zu bytes per message on %s, "
+		    "framing included (MTU %zu; larger ones in fragments, if the peer takes them)",
+		    p.len, alp_rpc_max_msg(ch), argv[0], alp_rpc_mtu(ch));
 	if (st)
 		die_status(st, "sending to %s", argv[0]);
 	alp_rpc_close(ch);

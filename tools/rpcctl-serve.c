@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <alp/rpc_codec.h>
 
@@ -47,6 +48,7 @@ struct serve {
 	unsigned long count;
 	atomic_ulong answered;
 	pthread_t main_thread;
+	struct frag_peer fp;	/* large requests put together, large replies cut */
 };
 
 static void usage(void)
@@ -94,14 +96,28 @@ static void add_list(struct method_list *l, const char *m, const char *opt)
 	l->m[l->n++] = m;
 }
 
+/* frag_send_fn: one message to the peer, through librpc or our own socket. */
+static int serve_send(const void *buf, size_t len, void *arg)
+{
+	struct serve *s = arg;
+	ssize_t w;
+
+	if (s->ch)
+		return alp_rpc_send_raw(s->ch, buf, len) == ALP_OK ? 0 : -EIO;
+	w = send(s->unix_srv.conn, buf, len, MSG_NOSIGNAL);
+	if (w < 0 && errno == ENOTSOCK)	/* an endpoint node */
+		w = write(s->unix_srv.conn, buf, len);
+	return w < 0 ? -errno : 0;
+}
+
 static void answer(struct serve *s, const struct alp_rpc_frame *f)
 {
-	uint8_t out[4096];
+	uint8_t out[ALP_RPC_WIRE_MTU_DEFAULT];
 	char why[64];
 	uint8_t status = ALP_RPC_STATUS_OK;
 	const void *body = f->payload;
 	size_t len = f->payload_len;
-	alp_status_t st;
+	int rc = 0;
 	long n;
 
 	if (in_list(&s->ignore, f->method))
@@ -123,42 +139,49 @@ static void answer(struct serve *s, const struct alp_rpc_frame *f)
 		if (status)
 			return;	/* text frames have no status: say nothing */
 		n = alp_rpc_frame_encode_text(out, sizeof(out), f->method, body, len);
+		rc = n < 0 ? -EMSGSIZE : serve_send(out, (size_t)n, s);
 	} else {
-		n = alp_rpc_frame_encode_call(out, sizeof(out),
-					      status ? ALP_RPC_KIND_ERROR : ALP_RPC_KIND_REPLY,
-					      status, f->request_id, f->method, body, len);
+		/* A reply above the MTU goes in fragments (the caller's alp.caps told us its limit). */
+		rc = frag_peer_send_call(&s->fp, status ? ALP_RPC_KIND_ERROR : ALP_RPC_KIND_REPLY,
+					 status, f->request_id, f->method, body, len, serve_send, s);
+		if (rc == -EMSGSIZE) {
+			snprintf(why, sizeof(why), "a %zu-byte reply: more than the caller takes", len);
+			rc = frag_peer_send_call(&s->fp, ALP_RPC_KIND_ERROR,
+						 ALP_RPC_WIRE_STATUS_TOO_LARGE, f->request_id,
+						 f->method, why, strlen(why), serve_send, s);
+		}
 	}
-	if (n < 0) {
-		warnmsg("answering %s: cannot encode the reply", f->method);
-	} else if (s->ch) {
-		st = alp_rpc_send_raw(s->ch, out, (size_t)n);
-		if (st)
-			warnmsg("answering %s: %s", f->method, alp_strerror(st));
-	} else {
-		ssize_t w = send(s->unix_srv.conn, out, (size_t)n, MSG_NOSIGNAL);
-
-		if (w < 0 && errno == ENOTSOCK)	/* an endpoint node */
-			w = write(s->unix_srv.conn, out, (size_t)n);
-		if (w < 0)
-			warnmsg("answering %s: %s", f->method, strerror(errno));
-	}
+	if (rc)
+		warnmsg("answering %s: %s", f->method, strerror(-rc));
 	if (s->count && atomic_fetch_add(&s->answered, 1) + 1 == s->count)
 		pthread_kill(s->main_thread, SIGUSR1);
 }
 
-static void on_msg(const void *msg, size_t len, void *user)
+static void on_msg(const void *data, size_t len, void *user)
 {
 	struct serve *s = user;
+	const uint8_t *msg = frag_peer_in(&s->fp, data, &len);
 	struct alp_rpc_frame f;
 
+	if (!msg)
+		return;		/* a fragment: the request is answered once it is whole */
 	if (!s->quiet) {
 		print_frame(stdout, msg, len, s->fmt, s->json);
 		fflush(stdout);
 	}
-	if (alp_rpc_frame_decode(msg, len, &f))
+	if (alp_rpc_frame_decode(msg, len, &f) || frag_peer_caps(&s->fp, &f, serve_send, s))
 		return;
 	if (f.kind == ALP_RPC_KIND_REQUEST || f.framing == ALP_RPC_WIRE_TEXT)
 		answer(s, &f);
+}
+
+/* A new peer on unix: tells its own capability. */
+static void on_peer(bool up, void *user)
+{
+	struct serve *s = user;
+
+	(void)up;
+	frag_peer_reset(&s->fp);
 }
 
 static bool serve_done(void *user)
@@ -229,7 +252,9 @@ int cmd_serve(int argc, char **argv)
 	atomic_init(&s.answered, 0);
 	block_stop_signals(&set);
 
+	frag_peer_init(&s.fp);
 	s.unix_srv.on_msg = on_msg;
+	s.unix_srv.on_peer = on_peer;
 	s.unix_srv.done = serve_done;
 	s.unix_srv.user = &s;
 	s.unix_srv.quiet = s.quiet;

@@ -55,7 +55,7 @@ static void usage(void)
 	       "\n"
 	       "Exit status:\n"
 	       "  0  success\n"
-	       "  1  bad option or argument (bad hex, payload larger than the MTU, ...)\n"
+	       "  1  bad option or argument (bad hex, payload larger than a message, ...)\n"
 	       "  2  system or transport error, or the peer reported a bad packet\n"
 	       "  3  timeout: no reply in time (call), not enough frames in time (listen)\n"
 	       "  4  the peer has no such method (call)\n"

@@ -13,6 +13,7 @@
 
 #include "tools-channel.h"
 #include "tools-clock.h"
+#include "tools-frag.h"
 #include "tools-messages.h"
 #include "tools-options.h"
 #include "tools-output.h"

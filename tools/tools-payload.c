@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tools-frag.h"
 #include "tools-messages.h"
 #include "tools-payload.h"
 
@@ -26,8 +27,8 @@ static void read_all(FILE *f, const char *what, struct payload *p)
 		if (p->len == cap) {
 			uint8_t *d;
 
-			/* The MTU is 496: anything this large is refused anyway. */
-			if (cap >= (1u << 20))
+			/* More than any message takes (TOOLS_MAX_MSG, tools-frag.h). */
+			if (cap >= TOOLS_MAX_MSG)
 				die(EXIT_USAGE, "%s: more than 1 MiB of payload", what);
 			d = realloc(p->data, cap * 2);
 			if (!d)

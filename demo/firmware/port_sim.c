@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,38 +27,13 @@
 
 #include "libsim.h"
 #include "ept.h"
+#include "port_common.h"
 
 #define MAX_EPTS 4
 
 static struct sim *sim;
 static struct fw_ept *epts[MAX_EPTS];
-static uint64_t boot_ms;	/* CLOCK_MONOTONIC at this boot */
 static volatile sig_atomic_t stop;
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-uint64_t fw_uptime_ms(void)
-{
-	return mono_ms() - boot_ms;
-}
-
-void fw_log(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("[m33 firmware] ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
 
 int fw_ept_create(struct fw_ept *ept, const char *name, uint32_t addr, fw_ept_cb cb, void *priv)
 {
@@ -154,7 +128,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	boots = info.boots;
-	boot_ms = mono_ms();
+	port_boot_ms = port_mono_ms();
 	fw_log("booted on %s (boot #%u)", info.rproc, boots);
 	app_boot();
 	while (!stop) {
@@ -167,7 +141,7 @@ int main(int argc, char **argv)
 			continue;
 		if (info.boots != boots) {
 			boots = info.boots;
-			boot_ms = mono_ms();
+			port_boot_ms = port_mono_ms();
 			fw_log("rebooted after a crash (boot #%u): starting from scratch", boots);
 			app_boot();
 		}

@@ -83,6 +83,17 @@ typedef struct {
 	/* How long open waits for the peer: 0 -> 5000 ms, UINT32_MAX -> forever. */
 	uint32_t open_timeout_ms;
 	uint32_t flags;		/* ALP_RPC_OPEN_* */
+	/*
+	 * Messages larger than the MTU (call framing; docs/librpc.md, "Large
+	 * messages"): the largest call frame sent or taken in fragments, 0 ->
+	 * 65536, at most the MTU -> none; the memory for messages being put
+	 * together, 0 -> 4 * max_msg; how long a partial message may wait for
+	 * its next fragment, 0 -> 5000 ms.
+	 */
+	uint32_t max_msg;
+	uint32_t frag_mem;
+	uint32_t frag_timeout_ms;
+	uint32_t reserved;	/* must be 0 (keeps the size a multiple of 8 on LP64) */
 } alp_rpc_config_t;
 
 /*
@@ -153,8 +164,9 @@ alp_status_t alp_rpc_unsubscribe(alp_rpc_channel_t *ch, const char *method);
 /*
  * Fire-and-forget: frame (method, payload) and write it to the transport
  * (a text frame, or a one-way call frame with call framing). Returns once
- * the transport took it. ALP_ERR_MSGSIZE (nothing sent) when the frame
- * exceeds the MTU, ALP_ERR_NOT_READY when the link is down,
+ * the transport took it (every fragment of a large one). ALP_ERR_MSGSIZE
+ * (nothing sent) when the frame exceeds the MTU (text framing) or what the
+ * channel or the peer takes (call framing), ALP_ERR_NOT_READY when the link is down,
  * ALP_ERR_NOSUPPORT on a raw channel.
  */
 alp_status_t alp_rpc_send(alp_rpc_channel_t *ch, const char *method,
@@ -164,13 +176,15 @@ alp_status_t alp_rpc_send(alp_rpc_channel_t *ch, const char *method,
  * Synchronous call. Text framing: sends the frame and waits for a frame with
  * the same method (calls on one channel are serialised). Call framing: sends
  * a request with a fresh id and waits for the reply with that id (calls from
- * many threads are in flight together).
+ * many threads are in flight together); requests and replies up to the
+ * channel's max_msg travel in fragments (alp_rpc_max_msg()).
  * resp/resp_len: both NULL -> reply body discarded; otherwise *resp_len is
  * the capacity on entry and the reply length on exit (ALP_ERR_MSGSIZE, with
  * *resp_len set to the needed length, when the reply does not fit).
  * timeout_ms == UINT32_MAX waits forever. Returns ALP_ERR_BUSY when called
  * from a callback running on the same channel's poll thread,
- * ALP_ERR_MSGSIZE (nothing sent) for a request above the MTU, the peer's
+ * ALP_ERR_MSGSIZE (nothing sent) for a request above the MTU (text
+ * framing) or above what the channel or the peer takes (call framing), the peer's
  * status as ALP_ERR_NOMETHOD/REMOTE/PROTO/TIMEOUT (call framing), and
  * ALP_ERR_NOT_READY when the link drops or the channel closes meanwhile.
  * With a peer status, resp/resp_len hold the diagnostic payload of the

@@ -26,6 +26,7 @@ extern "C" {
 #define ALP_RPC_STATUS_EXEC_FAILED	2	/* caller gets ALP_ERR_REMOTE */
 #define ALP_RPC_STATUS_BAD_PACKET	3	/* caller gets ALP_ERR_PROTO */
 #define ALP_RPC_STATUS_TIMEOUT		4	/* caller gets ALP_ERR_TIMEOUT */
+#define ALP_RPC_STATUS_TOO_LARGE	5	/* caller gets ALP_ERR_MSGSIZE */
 
 /*
  * Open a channel over an already connected, message-preserving fd
@@ -125,6 +126,11 @@ typedef struct {
 	uint64_t link_up;		/* times it (re)connected, including open */
 	uint64_t replies_failed;	/* server replies that could not be written */
 	uint64_t rx_dropped;		/* times the transport said it dropped received messages */
+	/* Large messages (docs/librpc.md, "Large messages"): */
+	uint64_t tx_fragments;		/* fragment frames written (also counted in tx_frames) */
+	uint64_t rx_fragments;		/* valid fragment frames read (also in rx_frames) */
+	uint64_t rx_reasm_dropped;	/* messages dropped unfinished: gap, duplicate, expired, refused, link down */
+	uint64_t rx_frag_orphans;	/* fragments of no message being put together (dropped) */
 } alp_rpc_stats_t;
 
 /*
@@ -135,6 +141,13 @@ alp_status_t alp_rpc_get_stats(alp_rpc_channel_t *ch, alp_rpc_stats_t *out, size
 
 /* Largest message the transport carries (bytes, framing included); 0 if ch is NULL. */
 size_t alp_rpc_mtu(alp_rpc_channel_t *ch);
+
+/*
+ * Largest frame the channel sends or takes (bytes, framing included): its
+ * max_msg with call framing (larger frames travel in fragments, when the
+ * peer takes them too), else the MTU; 0 if ch is NULL.
+ */
+size_t alp_rpc_max_msg(alp_rpc_channel_t *ch);
 
 /* Whether the transport is currently connected. */
 bool alp_rpc_is_connected(alp_rpc_channel_t *ch);

@@ -12,6 +12,7 @@ int main(void)
 	SRunner *sr = srunner_create(codec_suite());
 	int failed;
 
+	srunner_add_suite(sr, codec_frag_suite());
 	srunner_add_suite(sr, error_suite());
 	srunner_add_suite(sr, channel_suite());
 	srunner_add_suite(sr, call_suite());
@@ -22,6 +23,8 @@ int main(void)
 	srunner_add_suite(sr, transport_rpmsg_rpc_suite());
 	srunner_add_suite(sr, discovery_suite());
 	srunner_add_suite(sr, device_suite());
+	srunner_add_suite(sr, firmware_suite());
+	srunner_add_suite(sr, frag_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -16,23 +16,6 @@
 #error "WIRE_DOC must name docs/wire-format.md"
 #endif
 
-static size_t unhex(const char *s, uint8_t *out, size_t cap)
-{
-	size_t n = 0;
-
-	if (!strcmp(s, "-"))
-		return 0;
-	ck_assert_int_eq(strlen(s) % 2, 0);
-	for (; s[0] && s[1]; s += 2) {
-		unsigned int b;
-
-		ck_assert_int_lt(n, cap);
-		ck_assert_int_eq(sscanf(s, "%2x", &b), 1);
-		out[n++] = (uint8_t)b;
-	}
-	return n;
-}
-
 static int err_code(const char *name)
 {
 	if (!strcmp(name, "ETRUNC"))
@@ -43,6 +26,8 @@ static int err_code(const char *name)
 		return ALP_RPC_WIRE_EKIND;
 	if (!strcmp(name, "EFIELD"))
 		return ALP_RPC_WIRE_EFIELD;
+	if (!strcmp(name, "EFRAG"))
+		return ALP_RPC_WIRE_EFRAG;
 	ck_abort_msg("unknown error name %s", name);
 	return 0;
 }
@@ -59,7 +44,7 @@ static void check_ok_vector(const char *name, const uint8_t *msg, size_t len, ch
 
 	ck_assert_msg(sscanf(rest, "%7s %u %lu %u %63s %1023s", framing, &kind, &id, &status,
 			     method, payload_hex) == 6, "bad vector line %s", name);
-	plen = unhex(payload_hex, payload, sizeof(payload));
+	plen = t_unhex(payload_hex, payload, sizeof(payload));
 	ck_assert_msg(alp_rpc_frame_decode(msg, len, &f) == 0, "%s does not decode", name);
 	ck_assert_int_eq(f.framing, !strcmp(framing, "text") ? ALP_RPC_WIRE_TEXT : ALP_RPC_WIRE_CALL);
 	ck_assert_int_eq(f.kind, kind);
@@ -108,7 +93,7 @@ START_TEST(vectors_from_doc)
 		if (strncmp(line, "V ", 2))
 			continue;
 		ck_assert_int_eq(sscanf(line + 2, "%63s %1023s %7s %n", name, hex, verdict, &used), 3);
-		size_t len = unhex(hex, msg, sizeof(msg));
+		size_t len = t_unhex(hex, msg, sizeof(msg));
 
 		if (!strcmp(verdict, "ok")) {
 			check_ok_vector(name, msg, len, line + 2 + used);

@@ -7,6 +7,8 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -14,9 +16,9 @@
 
 #include "testutil.h"
 
-alp_rpc_channel_t *t_open_pair(uint32_t framing, int *peer)
+static alp_rpc_channel_t *open_pair(uint32_t framing, uint32_t max_msg, int *peer)
 {
-	alp_rpc_config_t cfg = { .name = "test", .framing = framing };
+	alp_rpc_config_t cfg = { .name = "test", .framing = framing, .max_msg = max_msg };
 	alp_rpc_channel_t *ch;
 	int sv[2];
 
@@ -26,6 +28,16 @@ alp_rpc_channel_t *t_open_pair(uint32_t framing, int *peer)
 	ck_assert_int_eq(alp_last_error(), ALP_OK);
 	*peer = sv[1];
 	return ch;
+}
+
+alp_rpc_channel_t *t_open_pair(uint32_t framing, int *peer)
+{
+	return open_pair(framing, 0, peer);
+}
+
+alp_rpc_channel_t *t_open_pair_mtu_only(uint32_t framing, int *peer)
+{
+	return open_pair(framing, ALP_RPC_WIRE_MTU_DEFAULT, peer);
 }
 
 void t_open_two(uint32_t framing, alp_rpc_channel_t **a, alp_rpc_channel_t **b)
@@ -38,6 +50,16 @@ void t_open_two(uint32_t framing, alp_rpc_channel_t **a, alp_rpc_channel_t **b)
 	*b = alp_rpc_open_fd(&cfg, sv[1]);
 	ck_assert_ptr_nonnull(*a);
 	ck_assert_ptr_nonnull(*b);
+}
+
+int t_echo(const void *req, size_t len, void *resp, size_t *resp_len, void *user)
+{
+	(void)user;
+	if (len > *resp_len)
+		return ALP_RPC_STATUS_BAD_PACKET;
+	memcpy(resp, req, len);
+	*resp_len = len;
+	return ALP_RPC_STATUS_OK;
 }
 
 ssize_t t_recv(int fd, void *buf, size_t cap, int timeout_ms)
@@ -196,4 +218,28 @@ int t_settle(_Atomic int *counter, int quiet_ms, int timeout_ms)
 		t_sleep_ms(quiet_ms);
 	}
 	return *counter;
+}
+
+size_t t_unhex(const char *s, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+
+	if (!strcmp(s, "-"))
+		return 0;
+	if (!strncmp(s, "seq:", 4)) {
+		n = strtoul(s + 4, NULL, 10);
+		ck_assert_uint_le(n, cap);
+		for (size_t i = 0; i < n; i++)
+			out[i] = (uint8_t)i;
+		return n;
+	}
+	ck_assert_int_eq(strlen(s) % 2, 0);
+	for (; s[0] && s[1]; s += 2) {
+		unsigned int b;
+
+		ck_assert_uint_lt(n, cap);
+		ck_assert_int_eq(sscanf(s, "%2x", &b), 1);
+		out[n++] = (uint8_t)b;
+	}
+	return n;
 }

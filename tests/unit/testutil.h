@@ -24,8 +24,16 @@
 
 /* Open a channel (framing) on one end of a socketpair; the peer end is *peer. */
 alp_rpc_channel_t *t_open_pair(uint32_t framing, int *peer);
+/*
+ * The same with fragments off (max_msg = the MTU): frames above the MTU are
+ * refused as before large messages existed (docs/librpc.md, "Large messages").
+ */
+alp_rpc_channel_t *t_open_pair_mtu_only(uint32_t framing, int *peer);
 /* Two librpc channels connected to each other. */
 void t_open_two(uint32_t framing, alp_rpc_channel_t **a, alp_rpc_channel_t **b);
+
+/* A server handler that answers with the request (BAD_PACKET if it does not fit). */
+int t_echo(const void *req, size_t len, void *resp, size_t *resp_len, void *user);
 
 /* Receive one message within timeout_ms: its length, or -1 on timeout. */
 ssize_t t_recv(int fd, void *buf, size_t cap, int timeout_ms);
@@ -35,6 +43,12 @@ void t_send_call(int fd, uint8_t kind, uint8_t status, uint32_t id, const char *
 		 const void *payload, size_t len);
 /* Receive and decode one frame (asserts it arrives and decodes). */
 void t_recv_frame(int fd, uint8_t *buf, size_t cap, struct alp_rpc_frame *f);
+
+/*
+ * Hex of a test vector into out (asserts it fits): "-" is empty, "seq:N"
+ * the N bytes 00 01 02 ... (modulo 256). Returns the length.
+ */
+size_t t_unhex(const char *s, uint8_t *out, size_t cap);
 
 /* Poll pred(arg) every millisecond for up to timeout_ms. */
 bool t_wait(bool (*pred)(void *arg), void *arg, int timeout_ms);
@@ -66,6 +80,7 @@ uint64_t t_now_ms(void);
 
 /* One suite per library file. */
 Suite *codec_suite(void);
+Suite *codec_frag_suite(void);
 Suite *error_suite(void);
 Suite *channel_suite(void);
 Suite *call_suite(void);
@@ -76,5 +91,7 @@ Suite *transport_rpmsg_char_suite(void);
 Suite *transport_rpmsg_rpc_suite(void);
 Suite *discovery_suite(void);
 Suite *device_suite(void);
+Suite *firmware_suite(void);
+Suite *frag_suite(void);
 
 #endif

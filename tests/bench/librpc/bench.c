@@ -11,6 +11,8 @@
  * Copyright (c) 2026 The rpmsg-rpc authors
  *
  * usage: bench [seconds-per-case [delay-us]]   (defaults 1, 100)
+ *        bench large [seconds]   (64 KiB echo calls in fragments against the
+ *        raw link, bytes per second: "bench large" below)
  *        bench count raw|call|text N   (N round trips of one mode against
  *        the instant echo, untimed: callcost.sh runs it under callgrind)
  */
@@ -336,12 +338,155 @@ static void table(struct result res[3][3], double seconds, double delay_us)
 	}
 }
 
+/*
+ * `bench large [seconds]` (issue 10's benchmark, host half): bytes per
+ * second, both directions counted, of 64 KiB echo calls through librpc
+ * (call framing, 137 fragments each way) against the raw link's rate for
+ * 496-byte messages in the same run: raw ping-pong (one message in flight,
+ * as a call is) and raw streaming (up to 64 in flight: what the socket
+ * itself carries).
+ */
+#define LARGE_MTU ALP_RPC_WIRE_MTU_DEFAULT
+#define BIG (65536 - (ALP_RPC_WIRE_CALL_HDR + 4 + 1))	/* the largest "echo" payload */
+#define WINDOW 64
+
+/* Raw 496-byte messages echoed, at most window in flight: messages per second. */
+static double raw_rate(double seconds, int window)
+{
+	uint8_t buf[LARGE_MTU] = { 1 };
+	pthread_t t;
+	int sv[2], inflight = 0;
+	long done = 0;
+	double t0, t1;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv))
+		return 0;
+	pthread_create(&t, NULL, raw_echo, &sv[1]);
+	t0 = t1 = now_s();
+	do {
+		while (inflight < window) {
+			if (send(sv[0], buf, sizeof(buf), MSG_NOSIGNAL) != (ssize_t)sizeof(buf))
+				goto out;
+			inflight++;
+		}
+		if (recv(sv[0], buf, sizeof(buf), 0) != (ssize_t)sizeof(buf))
+			break;
+		inflight--;
+		done++;
+		t1 = now_s();
+	} while (t1 - t0 < seconds);
+out:
+	shutdown(sv[0], SHUT_RDWR);
+	pthread_join(t, NULL);
+	close(sv[0]);
+	close(sv[1]);
+	return (double)done / (t1 - t0);
+}
+
+struct caller {
+	alp_rpc_channel_t *ch;
+	double seconds;
+	size_t size;
+	long calls;
+	int errors;
+};
+
+static void *call_loop(void *arg)
+{
+	struct caller *c = arg;
+	uint8_t *req = calloc(1, c->size), *resp = malloc(c->size);
+	double t0 = now_s();
+
+	while (now_s() - t0 < c->seconds) {
+		size_t len = c->size;
+
+		if (alp_rpc_call(c->ch, "echo", req, c->size, resp, &len, 5000) != ALP_OK ||
+		    len != c->size)
+			c->errors++;
+		else
+			c->calls++;
+	}
+	free(req);
+	free(resp);
+	return NULL;
+}
+
+/* librpc echo calls of size bytes from threads threads: calls per second. */
+static double librpc_rate(double seconds, size_t size, int threads, int *errors)
+{
+	alp_rpc_config_t cfg = { .name = "bench", .framing = ALP_RPC_FRAMING_CALL };
+	struct caller c[16];
+	alp_rpc_channel_t *a, *b;
+	pthread_t t[16];
+	long calls = 0;
+	int sv[2];
+	double t0, t1;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		return 0;
+	a = alp_rpc_open_fd(&cfg, sv[0]);
+	b = alp_rpc_open_fd(&cfg, sv[1]);
+	if (!a || !b || alp_rpc_serve(b, "echo", echo, NULL))
+		return 0;
+	t0 = now_s();
+	for (int i = 0; i < threads; i++) {
+		c[i] = (struct caller){ .ch = a, .seconds = seconds, .size = size };
+		pthread_create(&t[i], NULL, call_loop, &c[i]);
+	}
+	*errors = 0;
+	for (int i = 0; i < threads; i++) {
+		pthread_join(t[i], NULL);
+		calls += c[i].calls;
+		*errors += c[i].errors;
+	}
+	t1 = now_s();
+	alp_rpc_close(a);
+	alp_rpc_close(b);
+	return (double)calls / (t1 - t0);
+}
+
+static int large_main(int argc, char **argv)
+{
+	double seconds = argc > 1 ? atof(argv[1]) : 2.0;
+	double pp = raw_rate(seconds, 1), st = raw_rate(seconds, WINDOW);
+	double raw_pp = pp * LARGE_MTU * 2, raw_st = st * LARGE_MTU * 2;
+	int err;
+
+	printf("%-44s %12s %14s %10s %10s\n", "case", "per second", "bytes/s (both)", "of ping",
+	       "of stream");
+	printf("%-44s %12.0f %14.0f %9.0f%% %9.0f%%\n", "raw 496-byte ping-pong", pp, raw_pp, 100.0,
+	       100.0 * raw_pp / raw_st);
+	printf("%-44s %12.0f %14.0f %9.0f%% %9.0f%%\n", "raw 496-byte stream (64 in flight)", st,
+	       raw_st, 100.0 * raw_st / raw_pp, 100.0);
+	for (int threads = 1; threads <= 2; threads++) {
+		double r = librpc_rate(seconds, BIG, threads, &err);
+		double bytes = r * BIG * 2;
+		char name[64];
+
+		snprintf(name, sizeof(name), "librpc 64 KiB echo call, %d thread%s", threads,
+			 threads > 1 ? "s" : "");
+		printf("%-44s %12.1f %14.0f %9.0f%% %9.0f%%%s\n", name, r, bytes,
+		       100.0 * bytes / raw_pp, 100.0 * bytes / raw_st, err ? "  (errors!)" : "");
+	}
+	{
+		double r = librpc_rate(seconds, LARGE_MTU - 13, 1, &err);
+		double bytes = r * (LARGE_MTU - 13) * 2;
+
+		printf("%-44s %12.0f %14.0f %9.0f%% %9.0f%%%s\n",
+		       "librpc 483-byte echo call (one frame)", r, bytes, 100.0 * bytes / raw_pp,
+		       100.0 * bytes / raw_st, err ? "  (errors!)" : "");
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	double seconds = argc > 1 ? atof(argv[1]) : 1.0;
 	double delay_us = argc > 2 ? atof(argv[2]) : 100.0;
 	struct result res[3][3], dres[3][3];
 
+	if (argc >= 2 && !strcmp(argv[1], "large"))
+		return large_main(argc - 1, argv + 1);
 	if (argc == 4 && !strcmp(argv[1], "count")) {
 		for (int m = RAW; m <= TEXT; m++)
 			if (!strcmp(argv[2], (const char *[]){ "raw", "call", "text" }[m]))
