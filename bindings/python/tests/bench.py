@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (c) 2026 The rpmsg-rpc authors
+"""What the binding adds to a call: alp_rpc's Channel.call() against
+librpc's alp_rpc_call() from C, in the same run, against the same C server.
+
+usage: bench.py PEER [N] [ROUNDS]   (make -C bindings/python bench)
+With BENCH_NODE and BENCH_NAME set, the clients call that channel (e.g. the
+demo firmware over the driver in the VM, tests/vm/suites/35-python) instead
+of starting a server, without pinning.
+
+The server is the C peer (tests/peer.c, librpc's alp_rpc_serve, "echo") on
+unix-listen:; the client is, alternately, the C peer's bench mode and this
+Python process, over AF_UNIX SOCK_SEQPACKET with call framing and a 32-byte
+payload, one call at a time. Each round runs C then Python; p50 and mean of
+each, and their difference: the binding's cost per call. Twice: with the
+client and the server free to run on any CPU, and all pinned to one CPU
+(taskset/sched_setaffinity: no cross-CPU wake-up, the pure CPU path, which
+docs/librpc.md's benchmark also reports). Prints figures; asserts nothing.
+"""
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import alp_rpc
+
+PAYLOAD = bytes(32)
+
+
+def python_client(node, n, name="pytest"):
+    lat = []
+    with alp_rpc.Channel(name, node) as ch:
+        call = ch.call
+        for _ in range(min(n // 10, 2000)):  # warm up
+            call("echo", PAYLOAD)
+        clock = time.perf_counter_ns
+        for _ in range(n):
+            t0 = clock()
+            call("echo", PAYLOAD)
+            lat.append(clock() - t0)
+    lat.sort()
+    return lat[len(lat) // 2] / 1000, statistics.fmean(lat) / 1000
+
+
+def c_client(peer, node, n, cpu, name="pytest"):
+    argv = [peer, "bench", node, str(n), str(len(PAYLOAD)), name]
+    if cpu is not None:
+        argv = ["taskset", "-c", str(cpu)] + argv
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout.split()
+    return float(out[0]), float(out[1])
+
+
+def run(peer, n, rounds, cpu):
+    with tempfile.TemporaryDirectory() as d:
+        sock = os.path.join(d, "bench.sock")
+        argv = [peer, "serve", "unix-listen:" + sock, "call"]
+        if cpu is not None:
+            argv = ["taskset", "-c", str(cpu)] + argv
+            os.sched_setaffinity(0, {cpu})
+        else:
+            os.sched_setaffinity(0, range(os.cpu_count() or 1))
+        server = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+        try:
+            while not os.path.exists(sock):
+                time.sleep(0.01)
+            node = "unix:" + sock
+            res = []
+            for _ in range(rounds):
+                # C first, then Python; the listener takes one client at a time
+                res.append((c_client(peer, node, n, cpu), python_client(node, n)))
+        finally:
+            server.terminate()
+            server.wait()
+    return res
+
+
+def main():
+    peer = sys.argv[1]
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
+    rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    print(f"python binding benchmark: {n} calls of echo (32 bytes, call framing, "
+          f"unix socket, C server) per client, {rounds} rounds")
+    node, name = os.environ.get("BENCH_NODE"), os.environ.get("BENCH_NAME")
+    if node and name:
+        print(f"against {name} on {node}")
+        added = []
+        for i in range(1, rounds + 1):
+            cp, cm = c_client(peer, node, n, None, name)
+            pp, pm = python_client(node, n, name)
+            print(f"round {i}: C p50 {cp:.1f} us mean {cm:.1f} us; "
+                  f"Python p50 {pp:.1f} us mean {pm:.1f} us; added p50 {pp - cp:.1f} us")
+            added.append(pp - cp)
+        print(f"added per call (p50, median of rounds): {statistics.median(added):.1f} us")
+        return
+    print(f"{'CPUs':<10} {'round':>5} {'C p50 us':>9} {'Py p50 us':>9} {'added':>7}"
+          f" {'C mean':>8} {'Py mean':>8} {'added':>7}")
+    for label, cpu in (("any", None), ("pinned", 0)):
+        added = []
+        for i, ((cp, cm), (pp, pm)) in enumerate(run(peer, n, rounds, cpu), 1):
+            print(f"{label:<10} {i:>5} {cp:>9.2f} {pp:>9.2f} {pp - cp:>7.2f}"
+                  f" {cm:>8.2f} {pm:>8.2f} {pm - cm:>7.2f}")
+            added.append(pp - cp)
+        print(f"{label:<10} added per call (p50, median of rounds): "
+              f"{statistics.median(added):.2f} us")
+
+
+if __name__ == "__main__":
+    main()
