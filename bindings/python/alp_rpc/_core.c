@@ -144,6 +144,7 @@ enum slot_kind { SLOT_SUB, SLOT_SRV, SLOT_MSG, SLOT_RAW };
  */
 struct slot {
 	PyObject *fn;
+	int pending;	/* threads telling librpc about this slot now */
 	char method[ALP_RPC_METHOD_MAX_LEN];
 };
 
@@ -183,6 +184,21 @@ static void unlink_open(ChannelObject *self)
 	self->next = self->prev = NULL;
 }
 
+/* Drop the slots' callables (after close: breaks reference cycles too). */
+static void clear_slots(ChannelObject *self)
+{
+	for (size_t i = 0; i < ALP_RPC_SUBSCRIBE_MAX; i++)
+		if (self->subs[i])
+			Py_CLEAR(self->subs[i]->fn);
+	for (size_t i = 0; i < ALP_RPC_SERVE_MAX; i++)
+		if (self->srvs[i])
+			Py_CLEAR(self->srvs[i]->fn);
+	if (self->msg)
+		Py_CLEAR(self->msg->fn);
+	if (self->raw)
+		Py_CLEAR(self->raw->fn);
+}
+
 static void free_slot(struct slot **s)
 {
 	if (*s) {
@@ -197,7 +213,8 @@ static void free_slot(struct slot **s)
  * alp_rpc_close(), which joins the poll thread, whose callbacks need the
  * GIL). From a callback of this channel librpc returns at once and frees
  * the handle once the callback returns; it has dropped every subscription
- * and handler already, so the slots may go.
+ * and handler already. The slots' callables go now; their memory only with
+ * the object (a thread in set_slot() may still hold one).
  */
 static void channel_close_impl(ChannelObject *self)
 {
@@ -220,12 +237,7 @@ static void channel_close_impl(ChannelObject *self)
 		sched_yield();
 	alp_rpc_close(ch);
 	Py_END_ALLOW_THREADS
-	for (size_t i = 0; i < ALP_RPC_SUBSCRIBE_MAX; i++)
-		free_slot(&self->subs[i]);
-	for (size_t i = 0; i < ALP_RPC_SERVE_MAX; i++)
-		free_slot(&self->srvs[i]);
-	free_slot(&self->msg);
-	free_slot(&self->raw);
+	clear_slots(self);
 }
 
 static ChannelObject *get_open(PyObject *o)
@@ -370,6 +382,12 @@ static void Channel_dealloc(ChannelObject *self)
 	if (self->weakreflist)
 		PyObject_ClearWeakRefs((PyObject *)self);
 	channel_close_impl(self);
+	for (size_t i = 0; i < ALP_RPC_SUBSCRIBE_MAX; i++)
+		free_slot(&self->subs[i]);
+	for (size_t i = 0; i < ALP_RPC_SERVE_MAX; i++)
+		free_slot(&self->srvs[i]);
+	free_slot(&self->msg);
+	free_slot(&self->raw);
 	Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -829,7 +847,8 @@ static PyObject *set_slot(ChannelObject *self, enum slot_kind kind, PyObject *mo
 				sp = &tab[i];
 		if (!sp && fn != Py_None)
 			for (size_t i = 0; i < n; i++)
-				if (!tab[i] || !tab[i]->fn) {
+				/* a removed method's slot, once librpc has let go of it */
+				if (!tab[i] || (!tab[i]->fn && !tab[i]->pending)) {
 					sp = &tab[i];
 					break;
 				}
@@ -865,6 +884,7 @@ static PyObject *set_slot(ChannelObject *self, enum slot_kind kind, PyObject *mo
 		Py_XDECREF(old);
 	}
 	self->users++;
+	s->pending++;
 	Py_BEGIN_ALLOW_THREADS
 	switch (kind) {
 	case SLOT_SUB:
@@ -883,9 +903,10 @@ static PyObject *set_slot(ChannelObject *self, enum slot_kind kind, PyObject *mo
 	}
 	Py_END_ALLOW_THREADS
 	self->users--;
+	s->pending--;
 	if (st) {
 		Py_CLEAR(s->fn);
-		if (fresh)
+		if (fresh && !s->pending)
 			free_slot(sp);
 		return raise_status(st, NULL, 0, 0);
 	}

@@ -494,3 +494,42 @@ def test_help_and_exceptions():
     assert issubclass(alp_rpc.Timeout, TimeoutError)
     assert issubclass(alp_rpc.PermissionDenied, PermissionError)
     assert alp_rpc.strerror(0)
+
+
+def test_close_waits_for_a_running_callback(pair):
+    server, client = pair
+    started, finished = threading.Event(), threading.Event()
+
+    @server.subscribe("slow")
+    def slow(data):
+        started.set()
+        time.sleep(0.3)
+        finished.set()
+    client.send("slow")
+    assert started.wait(5)
+    server.close()  # from another thread: joins the poll thread, which needs the GIL
+    assert finished.is_set()
+
+
+def test_replace_and_remove_while_running(pair):
+    server, client = pair
+    got = []
+    running = threading.Event()
+
+    def first(data):
+        running.set()
+        time.sleep(0.2)
+        got.append(("first", data))
+    server.subscribe("m", first)
+    client.send("m", b"1")
+    assert running.wait(5)
+    server.subscribe("m", lambda d: got.append(("second", d)))  # while first runs
+    client.send("m", b"2")
+    assert wait_until(lambda: len(got) == 2)
+    assert got == [("first", b"1"), ("second", b"2")]
+    server.unsubscribe("m")
+    server.subscribe("other", lambda d: got.append(("other", d)))  # may reuse the slot
+    client.send("m", b"3")
+    client.send("other", b"4")
+    assert wait_until(lambda: len(got) == 3)
+    assert got[2] == ("other", b"4")
