@@ -123,7 +123,7 @@ class Channel(_core.Channel):
     thread-safe; blocking ones release the GIL.
     """
 
-    def __enter__(self) -> "Channel":
+    def __enter__(self) -> Channel:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -168,8 +168,9 @@ class Channel(_core.Channel):
         return _register(lambda f: self._serve(method, f), fn)
 
     def on_message(self, fn: Optional[Callable[[str, bytes], object]] = None):
-        """Call fn(method, data) for frames no subscription took (None removes
-        it). Decorator without argument: @ch.on_message()"""
+        """Call fn(method, data) for frames no subscription took (replaces an
+        earlier one; remove_on_message() removes it). Without fn, returns a
+        decorator: @ch.on_message()"""
         return _register(self._on_message, fn)
 
     def remove_on_message(self) -> None:
@@ -177,7 +178,8 @@ class Channel(_core.Channel):
         self._on_message(None)
 
     def on_raw(self, fn: Optional[Callable[[bytes], object]] = None):
-        """framing="raw" only: call fn(message) for every message as read."""
+        """framing="raw" only: call fn(message) for every message as read
+        (remove_on_raw() removes it). Without fn, returns a decorator."""
         return _register(self._on_raw, fn)
 
     def remove_on_raw(self) -> None:
@@ -275,7 +277,7 @@ class Endpoint:
     tx_busy: int
 
     @classmethod
-    def _from(cls, d: dict) -> "Endpoint":
+    def _from(cls, d: dict) -> Endpoint:
         d = dict(d)
         d["backend"] = _enum(Backend, d["backend"])
         d["state"] = _enum(EndpointState, d["state"])
@@ -302,7 +304,7 @@ class Remote:
     endpoints: tuple = ()
 
     @classmethod
-    def _from(cls, d: dict) -> "Remote":
+    def _from(cls, d: dict) -> Remote:
         d = dict(d)
         d["backend"] = _enum(Backend, d["backend"])
         d["channels"] = tuple(RemoteChannel(**c) for c in d.get("channels", ()))
@@ -325,7 +327,7 @@ class Event:
     state: str
 
     @classmethod
-    def _from(cls, d: dict) -> "Event":
+    def _from(cls, d: dict) -> Event:
         d = dict(d)
         d["type"] = _enum(EventType, d["type"])
         d["object"] = _enum(EventObject, d["object"])
@@ -362,7 +364,7 @@ class Monitor:
         """Stop watching."""
         self._m.close()
 
-    def __enter__(self) -> "Monitor":
+    def __enter__(self) -> Monitor:
         return self
 
     def __exit__(self, *exc) -> None:
