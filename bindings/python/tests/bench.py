@@ -19,6 +19,7 @@ client and the server free to run on any CPU, and all pinned to one CPU
 docs/librpc.md's benchmark also reports). Prints figures; asserts nothing.
 """
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -37,20 +38,29 @@ def python_client(node, n, name="pytest"):
         for _ in range(min(n // 10, 2000)):  # warm up
             call("echo", PAYLOAD)
         clock = time.perf_counter_ns
+        cpu0 = _cpu(resource.RUSAGE_SELF)
         for _ in range(n):
             t0 = clock()
             call("echo", PAYLOAD)
             lat.append(clock() - t0)
+        cpu = (_cpu(resource.RUSAGE_SELF) - cpu0) / n * 1e6
     lat.sort()
-    return lat[len(lat) // 2] / 1000, statistics.fmean(lat) / 1000
+    return lat[len(lat) // 2] / 1000, statistics.fmean(lat) / 1000, cpu
+
+
+def _cpu(who):
+    r = resource.getrusage(who)
+    return r.ru_utime + r.ru_stime
 
 
 def c_client(peer, node, n, cpu, name="pytest"):
     argv = [peer, "bench", node, str(n), str(len(PAYLOAD)), name]
     if cpu is not None:
         argv = ["taskset", "-c", str(cpu)] + argv
+    cpu0 = _cpu(resource.RUSAGE_CHILDREN)  # the server is reaped only at the end
     out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout.split()
-    return float(out[0]), float(out[1])
+    cpu = (_cpu(resource.RUSAGE_CHILDREN) - cpu0) / n * 1e6
+    return float(out[0]), float(out[1]), cpu
 
 
 def run(peer, n, rounds, cpu):
@@ -88,23 +98,25 @@ def main():
         print(f"against {name} on {node}")
         added = []
         for i in range(1, rounds + 1):
-            cp, cm = c_client(peer, node, n, None, name)
-            pp, pm = python_client(node, n, name)
+            cp, cm, _ = c_client(peer, node, n, None, name)
+            pp, pm, _ = python_client(node, n, name)
             print(f"round {i}: C p50 {cp:.1f} us mean {cm:.1f} us; "
                   f"Python p50 {pp:.1f} us mean {pm:.1f} us; added p50 {pp - cp:.1f} us")
             added.append(pp - cp)
         print(f"added per call (p50, median of rounds): {statistics.median(added):.1f} us")
         return
-    print(f"{'CPUs':<10} {'round':>5} {'C p50 us':>9} {'Py p50 us':>9} {'added':>7}"
-          f" {'C mean':>8} {'Py mean':>8} {'added':>7}")
+    print("p50/mean: wall-clock round trip; cpu: the client process's CPU time per call")
+    print(f"{'CPUs':<7} {'round':>5} {'C p50':>7} {'Py p50':>7} {'added':>6}"
+          f" {'C mean':>7} {'Py mean':>7} {'added':>6} {'C cpu':>6} {'Py cpu':>6} {'added':>6}")
     for label, cpu in (("any", None), ("pinned", 0)):
-        added = []
-        for i, ((cp, cm), (pp, pm)) in enumerate(run(peer, n, rounds, cpu), 1):
-            print(f"{label:<10} {i:>5} {cp:>9.2f} {pp:>9.2f} {pp - cp:>7.2f}"
-                  f" {cm:>8.2f} {pm:>8.2f} {pm - cm:>7.2f}")
+        added, added_cpu = [], []
+        for i, ((cp, cm, cc), (pp, pm, pc)) in enumerate(run(peer, n, rounds, cpu), 1):
+            print(f"{label:<7} {i:>5} {cp:>7.2f} {pp:>7.2f} {pp - cp:>6.2f}"
+                  f" {cm:>7.2f} {pm:>7.2f} {pm - cm:>6.2f} {cc:>6.2f} {pc:>6.2f} {pc - cc:>6.2f}")
             added.append(pp - cp)
-        print(f"{label:<10} added per call (p50, median of rounds): "
-              f"{statistics.median(added):.2f} us")
+            added_cpu.append(pc - cc)
+        print(f"{label:<7} added per call, median of rounds: p50 {statistics.median(added):.2f} us,"
+              f" client CPU {statistics.median(added_cpu):.2f} us")
 
 
 if __name__ == "__main__":
