@@ -96,3 +96,14 @@ def test_device_bad_arguments():
         alp_rpc.Device("positional")
     with pytest.raises(TypeError):
         alp_rpc.Device(sysfs_root=5)
+
+
+def test_node_endpoint_refusals(dev):
+    with pytest.raises(alp_rpc.InvalidArgument) as e:
+        dev.node_endpoint("/etc/passwd")  # not a character device
+    assert e.value.errno == 25  # ENOTTY
+    with pytest.raises(alp_rpc.NotReady) as e:
+        dev.node_endpoint("/nonexistent/rpmsg_rpc0")
+    assert e.value.errno == 2  # ENOENT
+    with pytest.raises(TypeError):
+        dev.node_endpoint(None)
