@@ -30,7 +30,7 @@ def simctl(*args):
 
 
 def boots():
-    info = dict(l.split("=", 1) for l in simctl("info", IDX).split())
+    info = dict(line.split("=", 1) for line in simctl("info", IDX).splitlines() if "=" in line)
     return int(info["boots"])
 
 
