@@ -103,11 +103,10 @@ def main():
     peer = sys.argv[1]
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
     rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 3
-    print(f"python binding benchmark: {n} calls of echo (32 bytes, call framing, "
-          f"unix socket, C server) per client, {rounds} rounds")
     node, name = os.environ.get("BENCH_NODE"), os.environ.get("BENCH_NAME")
     if node and name:
-        print(f"against {name} on {node}")
+        print(f"python binding benchmark: {n} calls of echo (32 bytes, call framing) "
+              f"per client against {name} on {node}, {rounds} rounds")
         added = []
         for i in range(1, rounds + 1):
             cp, cm, _ = c_client(peer, node, n, None, name)
@@ -117,6 +116,8 @@ def main():
             added.append(pp - cp)
         print(f"added per call (p50, median of rounds): {statistics.median(added):.1f} us")
         return
+    print(f"python binding benchmark: {n} calls of echo (32 bytes, call framing, "
+          f"unix socket, C server) per client, {rounds} rounds")
     print("p50/mean: wall-clock round trip; cpu: the client process's CPU time per call")
     print(f"{'CPUs':<7} {'round':>5} {'C p50':>7} {'Py p50':>7} {'added':>6}"
           f" {'C mean':>7} {'Py mean':>7} {'added':>6} {'C cpu':>6} {'Py cpu':>6} {'added':>6}")
