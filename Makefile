@@ -6,10 +6,10 @@
 # Where the VM test bed keeps the test kernel (outside the checkout).
 export RPMSG_RPC_CACHE ?= /var/cache/rpmsg-rpc
 
-.PHONY: all lib tools demo install help deps test test-host test-vm test-vm-6.12 test-vm-arm64 \
+.PHONY: all lib tools python demo install help deps test test-host test-vm test-vm-6.12 test-vm-arm64 \
 	check-firmware-codec check-kernel check-cross check-deb check-yocto vm-prepare kernel-tree test-fuzz soak bench clean
 
-all: lib tools
+all: lib tools python
 
 lib:
 	$(MAKE) -C lib
@@ -17,22 +17,28 @@ lib:
 tools: lib
 	$(MAKE) -C tools
 
+# The Python binding (bindings/python, docs/python.md).
+python: lib
+	$(MAKE) -C bindings/python
+
 # The main job: boot the test kernel with a simulated remote and show the
 # whole stack working (installs what is missing, builds what is not cached).
 demo:
 	demo/run
 
-install: lib tools
+install: lib tools python
 	$(MAKE) -C lib install
 	$(MAKE) -C tools install
 	$(MAKE) -C tools/udev install
+	$(MAKE) -C bindings/python install
 
 help:
 	@echo 'Targets:'
 	@echo '  demo        set everything up and show the system working (QEMU, simulated remote)'
 	@echo '  test        install what is missing, run every suite (host + VM)'
 	@echo '  tools       build rpcctl (tools/rpcctl)'
-	@echo '  install     install librpc, rpcctl, udev rules (DESTDIR=, PREFIX=)'
+	@echo '  python      build the Python binding alp_rpc (bindings/python)'
+	@echo '  install     install librpc, rpcctl, udev rules, alp_rpc (DESTDIR=, PREFIX=)'
 	@echo '  test-host   host-only suites'
 	@echo '  test-vm     build the test kernel (cached) and run the VM suites'
 	@echo '  test-vm-6.12 the same on a 6.12 test kernel'
@@ -65,6 +71,7 @@ test: deps
 test-host:
 	$(MAKE) -C tests/unit test
 	$(MAKE) -C tests/tools test
+	$(MAKE) -C bindings/python test
 
 test-vm:
 	tests/vm/run-all
@@ -107,6 +114,7 @@ soak: deps
 # instructions per round trip (callgrind) and wall-clock ratios.
 bench: deps
 	$(MAKE) -C tests/unit bench
+	$(MAKE) -C bindings/python bench
 	tests/vm/bench/run
 
 # The firmware half: lib/codec.c as firmware builds it, for Cortex-M4 and
@@ -141,6 +149,9 @@ check-yocto:
 
 # Everything the guest runs, built against the test kernel tree $(KDIR).
 # Called by tests/vm/run before it boots the guest.
+# The Python binding is built by the host's interpreter for the host's own
+# architecture: only when CC is a native compiler (not in the arm64 VM).
+PY_NATIVE = $(shell [ "$$($(or $(CC),cc) -dumpmachine)" = "$$(cc -dumpmachine)" ] && echo yes)
 vm-prepare:
 	@test -n "$(KDIR)" || { echo 'vm-prepare: KDIR= is required' >&2; exit 1; }
 	$(MAKE) -C tests/sim KDIR=$(KDIR)
@@ -153,6 +164,7 @@ vm-prepare:
 	$(MAKE) -C tools
 	$(MAKE) -C demo
 	$(MAKE) -C tests/tools guest
+	$(if $(PY_NATIVE),$(MAKE) -C bindings/python all peer,@echo 'vm-prepare: no Python binding for a cross build (tests/vm/suites/35-python skips)')
 	tests/kselftest/dkms-check $(KDIR)
 
 clean:
@@ -163,6 +175,7 @@ clean:
 	$(MAKE) -C tests/bench/driver clean
 	$(MAKE) -C tests/fuzz/vm clean
 	$(MAKE) -C tools/udev clean
+	$(MAKE) -C bindings/python clean
 	rm -f tests/tools/sim-call
 	rm -f tests/vm/selftest/*.ko tests/vm/selftest/*.o tests/vm/selftest/*.mod*
 	rm -rf build

@@ -149,6 +149,13 @@ show rpcctl call "$CH" checksum @"$W/blob"
 grep -q '^10000 bytes, fnv1a ' "$W/out"
 check "call checksum with a 10000-byte request" $?
 
+step "5b. The same firmware from Python"
+say "Scripts use librpc too, through the alp_rpc package (bindings/python, docs/python.md). demo/python-client.py, next to the C consumer that keeps running:"
+sed -n '/^import struct/,$p' demo/python-client.py | sed 's/^/    | /'
+PYTHONPATH=$TOP/bindings/python/build/lib LD_LIBRARY_PATH=$TOP/lib/build PYTHONDONTWRITEBYTECODE=1 \
+	show python3 demo/python-client.py
+check "Python: calls, the firmware's error text, 3 temperatures" $?
+
 step "6. Watching the traffic: rpcctl listen"
 say "A second listener; '--hello subscribe' tells the firmware to send it temperatures too. The payload is the float's 4 bytes:"
 show rpcctl listen --hello subscribe --count 3 --timeout 10000 -O hex "$CH" temperature
