@@ -152,6 +152,8 @@ void rpc_transport_udev_drain(struct rpc_transport *t);
 /* disconnect op for backends whose fd is all the connection state */
 void rpc_transport_close_fd(struct rpc_transport *t);
 bool rpc_fd_is_socket(int fd);
+/* transport_rpmsg_rpc.c: fd is an endpoint of rpmsg_rpc.ko (node or anonymous). */
+bool rpc_rpmsg_rpc_is_endpoint(int fd);
 /* ops->connect, then the fd made non-blocking (sends wait in poll, see cancel_fd). */
 int rpc_transport_connect(struct rpc_transport *t);
 /* Write one message; waits while the fd is full, until cancel_fd is readable (-ECANCELED). */

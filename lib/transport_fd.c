@@ -69,6 +69,9 @@ static int check_message_fd(int fd)
 		return -errno;
 	if (S_ISCHR(st.st_mode))
 		return 0;
+	/* an anonymous endpoint fd (RPMSG_RPC_CREATE_EPT_FD) has no file type */
+	if ((st.st_mode & S_IFMT) == 0 && rpc_rpmsg_rpc_is_endpoint(fd))
+		return 0;
 	if (!S_ISSOCK(st.st_mode))
 		return -EINVAL;
 	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0)

@@ -65,6 +65,13 @@ static bool announces(const char *ctrl, void *name)
 	return found;
 }
 
+bool rpc_rpmsg_rpc_is_endpoint(int fd)
+{
+	struct rpmsg_rpc_ept_info info = { .size = sizeof(info) };
+
+	return ioctl(fd, RPMSG_RPC_EPT_INFO, &info) == 0;
+}
+
 /*
  * An explicit node may be an endpoint node (/dev/rpmsg_rpcN, or its udev
  * link /dev/rpmsg_rpc/<remote>/<name>) rather than a control node: then the

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -881,11 +882,14 @@ START_TEST(hooks_refuse_wrong_framing)
 }
 END_TEST
 
-/* open_fd takes message-preserving fds only: sockets of kind seqpacket/dgram, char devices. */
+/*
+ * open_fd takes message-preserving fds only: sockets of kind seqpacket/dgram,
+ * char devices, rpmsg_rpc's anonymous endpoint fds; not any anonymous inode.
+ */
 START_TEST(open_fd_refuses_non_message_fds)
 {
 	alp_rpc_config_t cfg = { .name = "x" };
-	int fds[3], sv[2], p[2];
+	int fds[4], sv[2], p[2];
 
 	fds[0] = open("/tmp", O_TMPFILE | O_RDWR, 0600);	/* a regular file */
 	ck_assert_int_ge(fds[0], 0);
@@ -893,12 +897,14 @@ START_TEST(open_fd_refuses_non_message_fds)
 	fds[1] = p[0];
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	fds[2] = sv[0];
-	for (int i = 0; i < 3; i++) {
+	fds[3] = eventfd(0, EFD_CLOEXEC);	/* an anonymous inode, no endpoint */
+	ck_assert_int_ge(fds[3], 0);
+	for (int i = 0; i < 4; i++) {
 		alp_rpc_channel_t *ch = alp_rpc_open_fd(&cfg, fds[i]);
 
 		if (ch)
 			alp_rpc_close(ch);
-		ck_assert_msg(!ch, "open_fd accepted fd kind %d (0 file, 1 pipe, 2 stream socket)", i);
+		ck_assert_msg(!ch, "open_fd accepted fd kind %d (0 file, 1 pipe, 2 stream socket, 3 eventfd)", i);
 		ck_assert_int_eq(alp_last_error(), ALP_ERR_INVAL);
 		ck_assert_int_eq(fcntl(fds[i], F_GETFD), -1);	/* closed on failure */
 	}

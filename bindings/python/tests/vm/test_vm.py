@@ -142,11 +142,6 @@ def test_device_endpoints():
     assert fep.node == "" and fep.dst == FW_ADDR
 
 
-@pytest.mark.xfail(strict=True, raises=alp_rpc.InvalidArgument,
-                   reason="librpc: alp_rpc_open_fd() refuses the endpoint fd of "
-                   "alp_rpc_dev_ept_create_fd() (an anonymous inode: neither a character "
-                   "device nor a socket, lib/transport_fd.c check_message_fd()), although "
-                   "<alp/rpc_device.h> says it takes it")
 def test_fd_endpoint_as_channel():
     dev = alp_rpc.Device()
     fd, fep = dev.create_endpoint_fd("py-fd", RPROC, dst=FW_ADDR)
