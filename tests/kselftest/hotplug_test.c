@@ -37,7 +37,7 @@ FIXTURE_TEARDOWN(hot)
 
 struct waiter {
 	int fd;
-	int kind;		/* 0 read, 1 write, 2 epoll */
+	int kind;		/* 0 read, 1 write, 2 epoll, 3 poll */
 	ssize_t ret;
 	int err;
 	uint32_t events;
@@ -49,6 +49,7 @@ static void *waiter_fn(void *arg)
 {
 	struct waiter *w = arg;
 	struct epoll_event ev = { .events = EPOLLIN }, out = { 0 };
+	struct pollfd pfd = { .fd = w->fd, .events = POLLIN };
 	char buf[RT_MTU];
 	int ep;
 
@@ -58,6 +59,10 @@ static void *waiter_fn(void *arg)
 		break;
 	case 1:
 		w->ret = write(w->fd, "stuck", 5);
+		break;
+	case 3:
+		w->ret = poll(&pfd, 1, 30000);
+		w->events = pfd.revents;
 		break;
 	default:
 		ep = epoll_create1(0);
@@ -181,6 +186,50 @@ TEST_F_TIMEOUT(hot, queued_data_survives, 60)
 	EXPECT_EQ(EPIPE, errno);
 	ASSERT_EQ(0, sim_wait_reboot(self->rt.sim, b0, 20000));
 	close(fd);
+}
+
+/*
+ * Pollers outlive the remote (docs/driver.md, "Poll"): an epoll registration
+ * made while the remote was up and a poll() blocked across its crash. The
+ * driver must leave no waiter on the transport's wait queue, which is freed
+ * with the remote (without POLLFREE). On a transport with a .poll (virtio
+ * since 7.0; the 6.12 test kernel by tests/vm/kernel-patches/) such a waiter
+ * is a use-after-free when poll() returns or epoll lets go of the fd: KASAN
+ * reports it and the run fails. The hang-up is checked on every kernel.
+ */
+TEST_F_TIMEOUT(hot, pollers_outlive_remote, 60)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT }, out;
+	struct rpmsg_rpc_ept_create c;
+	struct waiter wp = { .kind = 3 };
+	unsigned int b0 = boots(&self->rt);
+	int ep;
+
+	ASSERT_EQ(0, rt_create_fd(self->rt.ctrl, "pollers", RPMSG_RPC_ADDR_ANY,
+				  ECHO_ADDR, 0, &c));
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	ASSERT_LE(0, ep);
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, c.fd, &ev));
+	ASSERT_EQ(1, epoll_wait(ep, &out, 1, RT_WAIT_MS));
+	EXPECT_EQ(EPOLLOUT, out.events & (EPOLLOUT | EPOLLHUP));
+
+	wp.fd = c.fd;
+	ASSERT_EQ(0, pthread_create(&wp.thread, NULL, waiter_fn, &wp));
+	rt_sleep_ms(100);
+	EXPECT_FALSE(wp.done);
+	ASSERT_EQ(0, sim_crash(self->rt.sim));
+	pthread_join(wp.thread, NULL);
+	EXPECT_EQ(1, wp.ret);
+	EXPECT_TRUE(wp.events & POLLHUP);
+
+	/* the old remote's transport is gone for good once the new one is up */
+	ASSERT_EQ(0, sim_wait_reboot(self->rt.sim, b0, 20000));
+	ASSERT_EQ(1, epoll_wait(ep, &out, 1, 0));
+	EXPECT_TRUE(out.events & EPOLLHUP);
+	EXPECT_EQ(0, epoll_ctl(ep, EPOLL_CTL_DEL, c.fd, NULL));
+	EXPECT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, c.fd, &ev));
+	close(ep);
+	close(c.fd);
 }
 
 /* Stop: the nodes go; start: the control node is back. */
