@@ -27,7 +27,9 @@ setup(
     ext_modules=[
         Extension(
             "alp_rpc._core",
-            sources=["alp_rpc/_core.c"],
+            sources=["alp_rpc/_core.c", "alp_rpc/errors.c", "alp_rpc/channel.c",
+                     "alp_rpc/callbacks.c", "alp_rpc/device.c"],
+            depends=["alp_rpc/core.h"],
             include_dirs=include_dirs,
             library_dirs=library_dirs,
             libraries=["rpc"],
