@@ -36,6 +36,7 @@ class Channel:
                  fd: Any = None, paused: bool = False) -> None: ...
     closed: bool
     mtu: int
+    max_msg: int
     connected: bool
     addresses: Tuple[int, int]
     framing: str

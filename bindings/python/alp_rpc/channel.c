@@ -360,8 +360,9 @@ static PyObject *Channel_call(PyObject *o, PyObject *const *args, Py_ssize_t nar
 	if (!(method = pyrpc_method_arg(a[0])) || (a[2] && pyrpc_to_ms(a[2], &ms) < 0) ||
 	    get_data(a[1], &data) < 0)
 		return NULL;
-	if (alp_rpc_mtu(self->ch) > cap) {
-		cap = alp_rpc_mtu(self->ch);
+	/* replies up to the channel's maximum arrive in fragments (max_msg) */
+	if (alp_rpc_max_msg(self->ch) > cap) {
+		cap = alp_rpc_max_msg(self->ch);
 		buf = PyMem_Malloc(cap);
 		if (!buf) {
 			put_data(&data);
@@ -589,6 +590,14 @@ static PyObject *Channel_get_mtu(PyObject *o, void *c)
 	return self ? PyLong_FromSize_t(alp_rpc_mtu(self->ch)) : NULL;
 }
 
+static PyObject *Channel_get_max_msg(PyObject *o, void *c)
+{
+	ChannelObject *self = get_open(o);
+
+	(void)c;
+	return self ? PyLong_FromSize_t(alp_rpc_max_msg(self->ch)) : NULL;
+}
+
 static PyObject *Channel_get_connected(PyObject *o, void *c)
 {
 	ChannelObject *self = (ChannelObject *)o;
@@ -659,6 +668,8 @@ static PyMethodDef Channel_methods[] = {
 static PyGetSetDef Channel_getset[] = {
 	{ "closed", Channel_get_closed, NULL, "True once close() was called.", NULL },
 	{ "mtu", Channel_get_mtu, NULL, "Largest message the transport carries (bytes, framing included).", NULL },
+	{ "max_msg", Channel_get_max_msg, NULL,
+	  "Largest call frame the channel sends or takes; above the MTU in fragments (bytes).", NULL },
 	{ "connected", Channel_get_connected, NULL, "Whether the link is up now.", NULL },
 	{ "addresses", Channel_get_addresses, NULL,
 	  "(src, dst): the rpmsg addresses in use (0xffffffff: dst not bound yet).", NULL },

@@ -19,12 +19,16 @@ def test_call_echo(ch):
 
 
 def test_call_largest_payload(ch):
-    big = bytes(range(256)) * 2
-    with pytest.raises(alp_rpc.MessageTooLarge):
-        ch.call("echo", big)
-    # call frame header: 8 bytes + method + NUL; the rest is payload
+    # call frame header: 8 bytes + method + NUL; the rest is payload. Above
+    # one frame the call and its reply travel in fragments, up to max_msg.
     n = ch.mtu - 8 - len("echo") - 1
+    big = bytes(range(256)) * (ch.max_msg // 256 + 1)
     assert ch.call("echo", big[:n]) == big[:n]
+    assert ch.call("echo", big[:n + 1]) == big[:n + 1]
+    n = ch.max_msg - 8 - len("echo") - 1
+    assert ch.call("echo", big[:n]) == big[:n]
+    with pytest.raises(alp_rpc.MessageTooLarge):
+        ch.call("echo", big[:n + 1])
 
 
 def test_peer_error_carries_diagnostic(ch):
@@ -234,7 +238,7 @@ def test_serve_handler_bugs_are_reported_and_answered(pair, unraisable):
     server, client = pair
     server.serve("div", lambda req: 1 // 0)
     server.serve("wrongtype", lambda req: "a str")
-    server.serve("huge", lambda req: b"x" * 4096)
+    server.serve("huge", lambda req: b"x" * (server.max_msg + 1))
     with pytest.raises(alp_rpc.RemoteFailure) as e:
         client.call("div")
     assert e.value.diagnostic == b"ZeroDivisionError: integer division or modulo by zero"
