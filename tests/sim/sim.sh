@@ -8,13 +8,15 @@
 # Copyright (c) 2026 The rpmsg-rpc authors
 
 SIMCTL=${SIMCTL:-$(dirname "${BASH_SOURCE[0]}")/simctl}
-SIM_CREATED=()
+# The remotes to destroy, in a file: sim_create is called as IDX=$(sim_create),
+# a subshell, where a shell variable would be lost (and the remote leaked).
+SIM_CREATED_FILE=$(mktemp /tmp/sim-created.XXXXXX)
 
 # sim_create [VRING_NUM [stopped]]: prints the new remote's index
 sim_create() {
 	local idx
 	idx=$("$SIMCTL" create "$@") || return 1
-	SIM_CREATED+=("$idx")
+	echo "$idx" >>"$SIM_CREATED_FILE"
 	echo "$idx"
 }
 
@@ -47,8 +49,9 @@ sim_crash_and_wait() {
 
 sim_cleanup() {
 	local idx
-	for idx in "${SIM_CREATED[@]}"; do
+	[ -f "$SIM_CREATED_FILE" ] || return 0
+	while read -r idx; do
 		"$SIMCTL" destroy "$idx" 2>/dev/null
-	done
-	SIM_CREATED=()
+	done <"$SIM_CREATED_FILE"
+	rm -f "$SIM_CREATED_FILE"
 }
