@@ -17,7 +17,7 @@
 accel=tcg
 # Emulating another architecture is slower: the default timeout tripled.
 [ "$timeout" != 1500 ] || timeout=4500
-root=$("$VM_DIR/arm64/make-root" "$kdir") || vm_die "no arm64 root file system"
+root=$("$VM_DIR/arm64/make-root") || vm_die "no arm64 root file system"
 guest_kdir=/rpc/cache/${kdir#"$RPMSG_RPC_CACHE"/}
 # arm64 stack dumps have no </TASK>: they end at the entry from user space
 # or at ret_from_fork; KASAN reports end with a line of '='.
