@@ -90,18 +90,24 @@ static bool take_free(struct alp_rpc_channel *ch, enum rpc_reader_kind kind,
  * EPOLL_CTL_MOD (cheaper than DEL + ADD, and allocates nothing). Off is
  * EPOLLONESHOT without EPOLLIN: a hang-up is still reported, once.
  */
-static bool rd_arm(struct alp_rpc_channel *ch, bool on)
+static bool rd_arm_change(struct alp_rpc_channel *ch, bool on)
 {
 	struct epoll_event ev = { .events = on ? EPOLLIN : EPOLLONESHOT,
 				  .data.u32 = RPC_EV_TRANSPORT };
 
-	if (on == ch->rd_armed || ch->rd_fd < 0 || (!on && !ch->rd_added))
-		return true;
 	if (epoll_ctl(ch->ep_fd, ch->rd_added ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, ch->rd_fd, &ev) < 0)
 		return false;
 	ch->rd_added = true;
 	ch->rd_armed = on;
 	return true;
+}
+
+/* The test inline: on the poll thread's path the watch rarely changes. */
+static inline bool rd_arm(struct alp_rpc_channel *ch, bool on)
+{
+	if (on == ch->rd_armed || ch->rd_fd < 0 || (!on && !ch->rd_added))
+		return true;
+	return rd_arm_change(ch, on);
 }
 
 /* A caller may take the role now. */
@@ -267,13 +273,13 @@ void rpc_reader_poll_pass(struct alp_rpc_channel *ch)
 
 /*
  * The calling thread holds the reader role: wait for one message on the
- * transport (or close, or the deadline) and hand it on. lock not held on
+ * transport (or close, or ms milliseconds, -1: forever) and hand it on. lock not held on
  * entry (rd_fd cannot change while a caller holds the role), held on return
  * (one lock round per message in the common case: matching the reply
  * happens in the round that re-takes it). Returns true when the deadline
  * passed.
  */
-bool rpc_reader_recv(struct alp_rpc_channel *ch, const struct timespec *ts, bool bounded)
+bool rpc_reader_recv(struct alp_rpc_channel *ch, int ms)
 {
 	struct pollfd pfd[2] = { { .fd = ch->rd_fd, .events = POLLIN },
 				 { .fd = ch->kick_fd, .events = POLLIN } };
@@ -281,7 +287,7 @@ bool rpc_reader_recv(struct alp_rpc_channel *ch, const struct timespec *ts, bool
 	struct alp_rpc_frame f;
 	ssize_t n = -EAGAIN;
 	bool got = false, reply = false, eof;
-	int rc, ms = bounded ? rpc_ms_until(ts) : -1;
+	int rc;
 
 	rc = ms == 0 ? 0 : rpc_sys_poll(pfd, 2, ms);
 	if (rc > 0 && !pfd[1].revents) {
@@ -314,7 +320,7 @@ bool rpc_reader_recv(struct alp_rpc_channel *ch, const struct timespec *ts, bool
 static bool lead_once(struct alp_rpc_channel *ch, const struct timespec *ts, bool bounded)
 {
 	pthread_mutex_unlock(&ch->lock);
-	return rpc_reader_recv(ch, ts, bounded);
+	return rpc_reader_recv(ch, bounded ? rpc_ms_until(ts) : -1);
 }
 
 /*
