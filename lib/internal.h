@@ -52,6 +52,11 @@
  * before callers read.
  */
 #define RPC_LEAD_COOLDOWN 16
+/*
+ * A reading caller reads before it polls (the reply may be there already);
+ * after reads that found nothing, up to this many waits poll first (reader.c).
+ */
+#define RPC_EAGER_SKIP_MAX 64
 
 /* epoll tags of the poll thread's fds (poll.c; reader.c arms the transport's) */
 enum rpc_ev { RPC_EV_WAKE, RPC_EV_TRANSPORT, RPC_EV_WATCH };
@@ -317,6 +322,8 @@ struct alp_rpc_channel {
 	bool rd_added;			/* rd_fd is registered in ep_fd */
 	bool rd_armed;			/* ... and reported when readable (no caller reads) */
 	bool rd_hup;			/* a reading caller saw the link drop */
+	unsigned int rd_eager_skip;	/* reading callers poll before reading this many times more */
+	unsigned int rd_eager_pen;	/* ... after the next miss (doubles while reads miss) */
 	/* Frames a caller read that belong to the poll thread, in arrival order. */
 	struct rpc_rxmsg *rxq, **rxq_tail;
 	unsigned int rxq_len;		/* queued or being dispatched */
