@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -235,9 +236,12 @@ uint64_t rpc_call_expire(struct alp_rpc_channel *ch)
 	return nd;
 }
 
-/* Validate a call; *mlen: the method's length (its only scan on this side). */
+/*
+ * Validate a call; *mlen: the method's length (its only scan on this side);
+ * *big: the frame exceeds the MTU (fragments: rpc_frag_prepare first).
+ */
 static alp_status_t check_call_args(alp_rpc_channel_t *ch, const char *method,
-				    const void *req, size_t req_len, size_t *mlen)
+				    const void *req, size_t req_len, size_t *mlen, bool *big)
 {
 	int n = alp_rpc_method_len(method);
 	size_t size, limit;
@@ -251,6 +255,7 @@ static alp_status_t check_call_args(alp_rpc_channel_t *ch, const char *method,
 	limit = rpc_frag_limit(ch);	/* above the MTU: fragments (frag.c) */
 	if (req_len > limit || size > limit - req_len)
 		return ALP_ERR_MSGSIZE;
+	*big = ALP_RPC_WIRE_CALL_HDR + *mlen + 1 + req_len > ch->tp->mtu;	/* as rpc_frag_prepare */
 	return ALP_OK;
 }
 
@@ -354,7 +359,7 @@ static pthread_cond_t *thread_cond(void)
  * it back (text_busy, under lock) when its call ends.
  */
 static alp_status_t text_turn(struct alp_rpc_channel *ch, const struct timespec *ts, bool bounded,
-			      bool *entered)
+			      bool *entered, bool *waited)
 {
 	alp_status_t st = ALP_OK;
 	int rc = 0;
@@ -364,8 +369,10 @@ static alp_status_t text_turn(struct alp_rpc_channel *ch, const struct timespec 
 		pthread_mutex_unlock(&ch->lock);
 		return ALP_ERR_NOT_READY;
 	}
-	while (ch->text_busy && !ch->closing && rc != ETIMEDOUT)
+	while (ch->text_busy && !ch->closing && rc != ETIMEDOUT) {
+		*waited = true;
 		rc = rpc_chan_wait(ch, bounded ? ts : NULL);
+	}
 	if (ch->closing)
 		st = ALP_ERR_NOT_READY;
 	else if (ch->text_busy)
@@ -382,17 +389,18 @@ RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 {
 	struct rpc_pending p = { 0 };
 	struct timespec ts;
-	bool bounded, text, turn, entered = false, reading = false, late = false;
+	bool bounded, text, turn, big, entered = false, reading = false, late = false;
+	bool waited = false;
 	alp_status_t st;
 	size_t mlen = 0;
 
-	st = check_call_args(ch, method, req, req_len, &mlen);
+	st = check_call_args(ch, method, req, req_len, &mlen, &big);
 	if (!st && ((resp && !resp_len) || (!resp && resp_len)))
 		st = ALP_ERR_INVAL;
 	if (!st && rpc_on_poll_thread(ch))
 		st = ALP_ERR_BUSY;
 	/* A request above the MTU: the peer's capability first (one call per link). */
-	if (!st)
+	if (!st && big)
 		st = rpc_frag_prepare(ch, ALP_RPC_WIRE_CALL_HDR + mlen + 1 + req_len, timeout_ms);
 	if (st) {
 		if (resp_len)
@@ -407,13 +415,22 @@ RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 	p.cond = thread_cond();
 	bounded = rpc_deadline(&ts, timeout_ms);
 	/* Entering the channel (ch->users) rides on the first lock round. */
-	st = text ? text_turn(ch, &ts, bounded, &entered) : ALP_OK;
+	st = text ? text_turn(ch, &ts, bounded, &entered, &waited) : ALP_OK;
 	turn = text && st == ALP_OK;
 	if (st == ALP_OK)
 		st = launch(ch, &p, method, mlen, req, req_len, &entered, &reading);
 	if (entered) {
-		if (reading)	/* holding the role: straight to the transport */
-			late = rpc_reader_recv(ch, &ts, bounded);
+		/*
+		 * Holding the role: straight to the transport. Unless a text
+		 * call waited for its turn, its first wait is the whole
+		 * timeout_ms, which is what counting down to the deadline
+		 * gives too (rounded up to whole milliseconds) unless sending
+		 * took a millisecond or more: one clock read per call. Later
+		 * waits count down to the deadline.
+		 */
+		if (reading)
+			late = rpc_reader_recv(ch, !bounded ? -1 : waited ? rpc_ms_until(&ts) :
+						   timeout_ms > INT_MAX ? INT_MAX : (int)timeout_ms);
 		else
 			pthread_mutex_lock(&ch->lock);
 		if (st == ALP_OK) {
@@ -443,8 +460,9 @@ RPC_EXPORT alp_status_t alp_rpc_call_async(alp_rpc_channel_t *ch, const char *me
 	struct rpc_pending *p;
 	alp_status_t st;
 	size_t mlen = 0;
+	bool big;
 
-	st = check_call_args(ch, method, req, req_len, &mlen);
+	st = check_call_args(ch, method, req, req_len, &mlen, &big);
 	if (!st && !done)
 		st = ALP_ERR_INVAL;
 	if (!st && ch->framing != ALP_RPC_FRAMING_CALL)

@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The device level: the context, sysfs reading and the snapshot of remotes,
- * channels and endpoints (<alp/rpc_device.h>). Endpoint creation is in
+ * The device level: the context and the snapshot of remotes, channels and
+ * endpoints (<alp/rpc_device.h>), put together from our driver's LIST
+ * ioctls and from sysfs (read in device_sysfs.c). Endpoint creation is in
  * device_ept.c, events in device_monitor.c.
  * Copyright (c) 2026 The rpmsg-rpc authors
  */
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +24,7 @@
 #include "internal.h"
 #include "device.h"
 
-/* ---- the context and sysfs ------------------------------------------------ */
+/* ---- the context ------------------------------------------------------------ */
 
 static const char *root_of(const char *given, const char *env, const char *dflt)
 {
@@ -64,57 +63,6 @@ RPC_EXPORT alp_rpc_dev_t *alp_rpc_dev_open(const alp_rpc_dev_config_t *cfg)
 RPC_EXPORT void alp_rpc_dev_close(alp_rpc_dev_t *dev)
 {
 	free(dev);
-}
-
-void rpc_dev_fmt(char *buf, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, cap, fmt, ap);
-	va_end(ap);
-}
-
-int rpc_dev_read_file(const char *path, char *buf, size_t cap)
-{
-	FILE *f = fopen(path, "re");
-	size_t n;
-
-	buf[0] = 0;
-	if (!f)
-		return -errno;
-	if (!fgets(buf, (int)cap, f))
-		buf[0] = 0;
-	fclose(f);
-	n = strlen(buf);
-	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = 0;
-	return 0;
-}
-
-int rpc_dev_read_attr(const alp_rpc_dev_t *dev, const char *rel, char *buf, size_t cap)
-{
-	char path[PATH_MAX];
-
-	rpc_dev_fmt(path, sizeof(path), "%s/%s", dev->sys, rel);
-	return rpc_dev_read_file(path, buf, cap);
-}
-
-uint32_t rpc_dev_parse_addr(const char *s)
-{
-	/* rpmsg_char prints %d (ANY is -1), the rpmsg bus 0x%x, ours %u. */
-	return (uint32_t)strtoll(s, NULL, 0);
-}
-
-void rpc_dev_rproc_state(const alp_rpc_dev_t *dev, const char *rproc, char *buf, size_t cap)
-{
-	char rel[128];
-
-	buf[0] = 0;
-	if (!rproc[0])
-		return;
-	rpc_dev_fmt(rel, sizeof(rel), "class/remoteproc/%.64s/state", rproc);
-	rpc_dev_read_attr(dev, rel, buf, cap);
 }
 
 void rpc_dev_copy_out(void *out, const void *in, size_t in_size)
@@ -163,128 +111,19 @@ RPC_EXPORT uint32_t alp_rpc_dev_backends(alp_rpc_dev_t *dev)
 	return mask;
 }
 
-/* "prefixN" with N digits only: N, else -1. */
-static long name_index(const char *name, const char *prefix)
-{
-	size_t k = strlen(prefix);
-
-	if (strncmp(name, prefix, k) || !name[k])
-		return -1;
-	for (const char *p = name + k; *p; p++)
-		if (!isdigit((unsigned char)*p))
-			return -1;
-	return strtol(name + k, NULL, 10);
-}
-
-/* Names in <sys>/<dir> of the form prefixN, sorted by N (malloc'ed array of 64-byte names). */
-static size_t scan_class(const alp_rpc_dev_t *dev, const char *dir, const char *prefix,
-			 char (**out)[64])
-{
-	char p[PATH_MAX];
-	char (*v)[64] = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *e;
-	DIR *d;
-
-	*out = NULL;
-	rpc_dev_fmt(p, sizeof(p), "%s/%s", dev->sys, dir);
-	d = opendir(p);
-	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
-		if (name_index(e->d_name, prefix) < 0)
-			continue;
-		if (n == cap) {
-			char (*nv)[64] = realloc(v, (cap ? cap * 2 : 8) * sizeof(*v));
-
-			if (!nv)
-				break;
-			v = nv;
-			cap = cap ? cap * 2 : 8;
-		}
-		rpc_dev_fmt(v[n++], 64, "%.63s", e->d_name);
-	}
-	closedir(d);
-	/* insertion sort by index: a handful of entries */
-	for (size_t i = 1; i < n; i++) {
-		char t[64];
-		size_t j = i;
-
-		memcpy(t, v[i], 64);
-		while (j && name_index(v[j - 1], prefix) > name_index(t, prefix)) {
-			memcpy(v[j], v[j - 1], 64);
-			j--;
-		}
-		memcpy(v[j], t, 64);
-	}
-	*out = v;
-	return n;
-}
-
-/* realpath of <sys>/<rel> into out; false if it does not resolve. */
-static bool sys_real(const alp_rpc_dev_t *dev, const char *rel, char *out)
-{
-	char p[PATH_MAX];
-
-	rpc_dev_fmt(p, sizeof(p), "%s/%s", dev->sys, rel);
-	return realpath(p, out) != NULL;
-}
-
-/* The last path component of path starting with prefix and followed by digits. */
-static void component(const char *path, const char *prefix, char *out, size_t cap)
-{
-	const char *p = path;
-
-	out[0] = 0;
-	while ((p = strchr(p, '/'))) {
-		const char *s = ++p, *end = strchrnul(s, '/');
-		char part[64];
-
-		if ((size_t)(end - s) >= sizeof(part))
-			continue;
-		memcpy(part, s, (size_t)(end - s));
-		part[end - s] = 0;
-		if (name_index(part, prefix) >= 0)
-			rpc_strlcpy(out, part, cap);
-	}
-}
-
-static bool under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return n && !strncmp(path, dir, n) && path[n] == '/';
-}
-
-static bool parent_is(const char *path, const char *dir)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash && (size_t)(slash - path) == strlen(dir) && !strncmp(path, dir, strlen(dir));
-}
-
 /* ---- the snapshot ------------------------------------------------------------ */
 
-struct remote_entry {
-	alp_rpc_dev_remote_t r;
-	char ctrl[64];			/* our control's sysname */
-	char char_ctrl[64];		/* upstream's */
-	alp_rpc_dev_channel_t *ch;
-	alp_rpc_dev_endpoint_t *ep;
-	size_t nch, nep, cap_ch, cap_ep;
-};
-
 struct alp_rpc_dev_list {
-	struct remote_entry *r;
+	struct rpc_dev_entry *r;
 	size_t n, cap;
 };
 
-static struct remote_entry *add_remote(struct alp_rpc_dev_list *l)
+static struct rpc_dev_entry *add_remote(struct alp_rpc_dev_list *l)
 {
-	struct remote_entry *e;
+	struct rpc_dev_entry *e;
 
 	if (l->n == l->cap) {
-		struct remote_entry *nr = realloc(l->r, (l->cap ? l->cap * 2 : 8) * sizeof(*nr));
+		struct rpc_dev_entry *nr = realloc(l->r, (l->cap ? l->cap * 2 : 8) * sizeof(*nr));
 
 		if (!nr)
 			return NULL;
@@ -318,85 +157,14 @@ static void *grow(void **arr, size_t *n, size_t *cap, size_t elem)
 	return slot;
 }
 
-static alp_rpc_dev_channel_t *add_channel(struct remote_entry *e)
+alp_rpc_dev_channel_t *rpc_dev_add_channel(struct rpc_dev_entry *e)
 {
 	return grow((void **)&e->ch, &e->nch, &e->cap_ch, sizeof(*e->ch));
 }
 
-static alp_rpc_dev_endpoint_t *add_endpoint(struct remote_entry *e)
+alp_rpc_dev_endpoint_t *rpc_dev_add_endpoint(struct rpc_dev_entry *e)
 {
 	return grow((void **)&e->ep, &e->nep, &e->cap_ep, sizeof(*e->ep));
-}
-
-static uint32_t state_from_name(const char *s)
-{
-	static const char *const names[] = { "unbound", "bound", "waiting", "withdrawn", "dead" };
-
-	for (uint32_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(s, names[i]))
-			return i;
-	return ALP_RPC_DEV_EPT_UNKNOWN;
-}
-
-/* Our endpoint's statistics from sysfs (only endpoints with a node have them). */
-static void read_stats(const alp_rpc_dev_t *dev, alp_rpc_dev_endpoint_t *ep)
-{
-	static const char *const names[] = {
-		"rx_msgs", "rx_bytes", "rx_drops", "tx_msgs", "tx_bytes", "tx_busy",
-		"rxq_depth", "rxq_limit",
-	};
-	uint64_t v[8];
-
-	for (size_t i = 0; i < 8; i++) {
-		char rel[128], buf[32];
-
-		rpc_dev_fmt(rel, sizeof(rel), "class/rpmsg_rpc/rpmsg_rpc%u/statistics/%s", ep->index,
-			 names[i]);
-		if (rpc_dev_read_attr(dev, rel, buf, sizeof(buf)))
-			return;
-		v[i] = strtoull(buf, NULL, 10);
-	}
-	ep->rx_msgs = v[0];
-	ep->rx_bytes = v[1];
-	ep->rx_drops = v[2];
-	ep->tx_msgs = v[3];
-	ep->tx_bytes = v[4];
-	ep->tx_busy = v[5];
-	ep->rxq_depth = (uint32_t)v[6];
-	ep->rxq_limit = (uint32_t)v[7];
-	ep->flags |= ALP_RPC_DEV_EPT_F_STATS;
-}
-
-/* An endpoint with a node, from its sysfs directory (ours or rpmsg_char's). */
-static void ept_from_sysfs(const alp_rpc_dev_t *dev, uint32_t backend, const char *sysname,
-			   alp_rpc_dev_endpoint_t *ep)
-{
-	bool ours = backend == ALP_RPC_DEV_BACKEND_RPMSG_RPC;
-	const char *cls = ours ? "rpmsg_rpc" : "rpmsg";
-	char rel[160], buf[64];
-
-	ep->backend = backend;
-	ep->index = (uint32_t)name_index(sysname, ours ? "rpmsg_rpc" : "rpmsg");
-	ep->src = ep->dst = ALP_RPC_DEV_ADDR_ANY;
-	ep->state = ALP_RPC_DEV_EPT_UNKNOWN;
-	rpc_dev_fmt(ep->node, sizeof(ep->node), "%s/%s", dev->dev, sysname);
-	rpc_dev_fmt(rel, sizeof(rel), "class/%s/%s/name", cls, sysname);
-	rpc_dev_read_attr(dev, rel, ep->name, sizeof(ep->name));
-	rpc_dev_fmt(rel, sizeof(rel), "class/%s/%s/src", cls, sysname);
-	if (!rpc_dev_read_attr(dev, rel, buf, sizeof(buf)))
-		ep->src = rpc_dev_parse_addr(buf);
-	rpc_dev_fmt(rel, sizeof(rel), "class/%s/%s/dst", cls, sysname);
-	if (!rpc_dev_read_attr(dev, rel, buf, sizeof(buf)))
-		ep->dst = rpc_dev_parse_addr(buf);
-	if (!ours)
-		return;
-	rpc_dev_fmt(rel, sizeof(rel), "class/rpmsg_rpc/%s/mtu", sysname);
-	if (!rpc_dev_read_attr(dev, rel, buf, sizeof(buf)))
-		ep->mtu = (uint32_t)strtoul(buf, NULL, 10);
-	rpc_dev_fmt(rel, sizeof(rel), "class/rpmsg_rpc/%s/state", sysname);
-	if (!rpc_dev_read_attr(dev, rel, buf, sizeof(buf)))
-		ep->state = state_from_name(buf);
-	read_stats(dev, ep);
 }
 
 /* LIST_* on our control node: a malloc'ed array, the count, or -errno. */
@@ -431,7 +199,7 @@ static int list_ioctl(int fd, unsigned long cmd, size_t entry_size, void **out)
 }
 
 /* Channels and endpoints through the LIST ioctls; -errno if the node cannot be used. */
-static int list_from_ctrl(const alp_rpc_dev_t *dev, struct remote_entry *e)
+static int list_from_ctrl(const alp_rpc_dev_t *dev, struct rpc_dev_entry *e)
 {
 	struct rpmsg_rpc_channel *ch = NULL;
 	struct rpmsg_rpc_ept_info *ep = NULL;
@@ -451,7 +219,7 @@ static int list_from_ctrl(const alp_rpc_dev_t *dev, struct remote_entry *e)
 		return nc < 0 ? nc : ne;
 	}
 	for (int i = 0; i < nc; i++) {
-		alp_rpc_dev_channel_t *c = add_channel(e);
+		alp_rpc_dev_channel_t *c = rpc_dev_add_channel(e);
 
 		if (!c)
 			break;
@@ -459,7 +227,7 @@ static int list_from_ctrl(const alp_rpc_dev_t *dev, struct remote_entry *e)
 		memcpy(c->name, ch[i].name, sizeof(c->name) - 1);
 	}
 	for (int i = 0; i < ne; i++) {
-		alp_rpc_dev_endpoint_t *x = add_endpoint(e);
+		alp_rpc_dev_endpoint_t *x = rpc_dev_add_endpoint(e);
 
 		if (!x)
 			break;
@@ -477,7 +245,7 @@ static int list_from_ctrl(const alp_rpc_dev_t *dev, struct remote_entry *e)
 			x->flags |= ALP_RPC_DEV_EPT_F_ANON;	/* no node, no sysfs entry */
 		} else {
 			rpc_dev_fmt(x->node, sizeof(x->node), "%s/rpmsg_rpc%u", dev->dev, x->index);
-			read_stats(dev, x);
+			rpc_dev_read_stats(dev, x);
 		}
 	}
 	free(ch);
@@ -485,85 +253,13 @@ static int list_from_ctrl(const alp_rpc_dev_t *dev, struct remote_entry *e)
 	return 0;
 }
 
-/*
- * Endpoint nodes of a backend from sysfs: ours are children of their
- * control device, upstream's live somewhere under the transport.
- */
-static void epts_from_sysfs(const alp_rpc_dev_t *dev, struct remote_entry *e, uint32_t backend,
-			    const char *dir_real)
-{
-	bool ours = backend == ALP_RPC_DEV_BACKEND_RPMSG_RPC;
-	const char *cls = ours ? "rpmsg_rpc" : "rpmsg";
-	char rel[128], real[PATH_MAX];
-	char (*names)[64];
-	size_t n;
-
-	rpc_dev_fmt(rel, sizeof(rel), "class/%s", cls);
-	n = scan_class(dev, rel, cls, &names);
-	for (size_t i = 0; i < n; i++) {
-		alp_rpc_dev_endpoint_t *x;
-
-		rpc_dev_fmt(rel, sizeof(rel), "class/%s/%s", cls, names[i]);
-		if (!sys_real(dev, rel, real) ||
-		    !(ours ? parent_is(real, dir_real) : under(real, dir_real)))
-			continue;
-		x = add_endpoint(e);
-		if (x)
-			ept_from_sysfs(dev, backend, names[i], x);
-	}
-	free(names);
-}
-
-/*
- * Channels from the rpmsg bus: devices under the transport with a remote
- * address, except the transport's own (as the driver's rpc_is_channel()).
- */
-static void channels_from_sysfs(const alp_rpc_dev_t *dev, struct remote_entry *e,
-				const char *transport_real)
-{
-	static const char *const own[] = { "rpmsg_ctrl", "rpmsg_chrdev", "rpmsg_ns" };
-	char p[PATH_MAX], real[PATH_MAX];
-	struct dirent *de;
-	DIR *d;
-
-	rpc_dev_fmt(p, sizeof(p), "%s/bus/rpmsg/devices", dev->sys);
-	d = opendir(p);
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		char rel[PATH_MAX], name[64] = "", dst[32] = "";
-		alp_rpc_dev_channel_t *c;
-		bool skip = false;
-
-		if (de->d_name[0] == '.')
-			continue;
-		rpc_dev_fmt(rel, sizeof(rel), "bus/rpmsg/devices/%.200s", de->d_name);
-		if (!sys_real(dev, rel, real) || !parent_is(real, transport_real))
-			continue;
-		rpc_dev_fmt(rel, sizeof(rel), "bus/rpmsg/devices/%.200s/name", de->d_name);
-		rpc_dev_read_attr(dev, rel, name, sizeof(name));
-		rpc_dev_fmt(rel, sizeof(rel), "bus/rpmsg/devices/%.200s/dst", de->d_name);
-		rpc_dev_read_attr(dev, rel, dst, sizeof(dst));
-		for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
-			skip |= !strcmp(name, own[i]);
-		if (skip || !dst[0] || rpc_dev_parse_addr(dst) == ALP_RPC_DEV_ADDR_ANY)
-			continue;
-		c = add_channel(e);
-		if (!c)
-			break;
-		rpc_strlcpy(c->name, name, sizeof(c->name));
-		c->addr = rpc_dev_parse_addr(dst);
-	}
-	closedir(d);
-}
-
-static void fill_remote(const alp_rpc_dev_t *dev, struct remote_entry *e)
+static void fill_remote(const alp_rpc_dev_t *dev, struct rpc_dev_entry *e)
 {
 	char rel[128], transport_real[PATH_MAX] = "", ctrl_real[PATH_MAX];
 
 	if (e->r.transport[0]) {
 		rpc_dev_fmt(rel, sizeof(rel), "bus/virtio/devices/%s", e->r.transport);
-		if (!sys_real(dev, rel, transport_real))
+		if (!rpc_dev_sys_real(dev, rel, transport_real))
 			transport_real[0] = 0;
 	}
 	if (e->ctrl[0]) {
@@ -577,31 +273,32 @@ static void fill_remote(const alp_rpc_dev_t *dev, struct remote_entry *e)
 			e->r.flags |= ALP_RPC_DEV_REMOTE_F_SYSFS;
 			e->r.sys_errno = -rc;
 			if (transport_real[0])
-				channels_from_sysfs(dev, e, transport_real);
+				rpc_dev_channels_from_sysfs(dev, e, transport_real);
 			rpc_dev_fmt(rel, sizeof(rel), "class/rpmsg_rpc/%s", e->ctrl);
-			if (sys_real(dev, rel, ctrl_real))
-				epts_from_sysfs(dev, e, ALP_RPC_DEV_BACKEND_RPMSG_RPC, ctrl_real);
+			if (rpc_dev_sys_real(dev, rel, ctrl_real))
+				rpc_dev_epts_from_sysfs(dev, e, ALP_RPC_DEV_BACKEND_RPMSG_RPC, ctrl_real);
 		}
 	} else if (transport_real[0]) {
-		channels_from_sysfs(dev, e, transport_real);
+		rpc_dev_channels_from_sysfs(dev, e, transport_real);
 	}
 	if (transport_real[0] && e->char_ctrl[0])
-		epts_from_sysfs(dev, e, ALP_RPC_DEV_BACKEND_RPMSG_CHAR, transport_real);
+		rpc_dev_epts_from_sysfs(dev, e, ALP_RPC_DEV_BACKEND_RPMSG_CHAR, transport_real);
 	e->r.n_channels = (uint32_t)e->nch;
 	e->r.n_endpoints = (uint32_t)e->nep;
 }
 
 static int cmp_remote(const void *a, const void *b)
 {
-	const struct remote_entry *x = a, *y = b;
-	long i = name_index(x->r.rproc, "remoteproc"), j = name_index(y->r.rproc, "remoteproc");
+	const struct rpc_dev_entry *x = a, *y = b;
+	long i = rpc_dev_name_index(x->r.rproc, "remoteproc");
+	long j = rpc_dev_name_index(y->r.rproc, "remoteproc");
 
 	if (i < 0 || j < 0)
 		return (i < 0) - (j < 0);
 	return (i > j) - (i < j);
 }
 
-static struct remote_entry *find_by(struct alp_rpc_dev_list *l, const char *transport,
+static struct rpc_dev_entry *find_by(struct alp_rpc_dev_list *l, const char *transport,
 				    const char *rproc)
 {
 	for (size_t i = 0; i < l->n; i++) {
@@ -618,9 +315,9 @@ static int collect(const alp_rpc_dev_t *dev, struct alp_rpc_dev_list *l)
 	char (*names)[64];
 	size_t n;
 
-	n = scan_class(dev, "class/remoteproc", "remoteproc", &names);
+	n = rpc_dev_scan_class(dev, "class/remoteproc", "remoteproc", &names);
 	for (size_t i = 0; i < n; i++) {
-		struct remote_entry *e = add_remote(l);
+		struct rpc_dev_entry *e = add_remote(l);
 		char rel[128];
 
 		if (!e)
@@ -633,10 +330,10 @@ static int collect(const alp_rpc_dev_t *dev, struct alp_rpc_dev_list *l)
 	free(names);
 
 	/* our control nodes, joined by their rproc attribute */
-	n = scan_class(dev, "class/rpmsg_rpc", "rpmsg_rpc_ctrl", &names);
+	n = rpc_dev_scan_class(dev, "class/rpmsg_rpc", "rpmsg_rpc_ctrl", &names);
 	for (size_t i = 0; i < n; i++) {
 		char rel[128], rproc[32] = "", transport[32] = "";
-		struct remote_entry *e;
+		struct rpc_dev_entry *e;
 
 		rpc_dev_fmt(rel, sizeof(rel), "class/rpmsg_rpc/%s/rproc", names[i]);
 		rpc_dev_read_attr(dev, rel, rproc, sizeof(rproc));
@@ -661,16 +358,16 @@ static int collect(const alp_rpc_dev_t *dev, struct alp_rpc_dev_list *l)
 	free(names);
 
 	/* upstream's, joined by the transport (or remoteproc) among their ancestors */
-	n = scan_class(dev, "class/rpmsg", "rpmsg_ctrl", &names);
+	n = rpc_dev_scan_class(dev, "class/rpmsg", "rpmsg_ctrl", &names);
 	for (size_t i = 0; i < n; i++) {
 		char rel[128], real[PATH_MAX], rproc[32], transport[32];
-		struct remote_entry *e;
+		struct rpc_dev_entry *e;
 
 		rpc_dev_fmt(rel, sizeof(rel), "class/rpmsg/%s", names[i]);
-		if (!sys_real(dev, rel, real))
+		if (!rpc_dev_sys_real(dev, rel, real))
 			continue;
-		component(real, "remoteproc", rproc, sizeof(rproc));
-		component(real, "virtio", transport, sizeof(transport));
+		rpc_dev_component(real, "remoteproc", rproc, sizeof(rproc));
+		rpc_dev_component(real, "virtio", transport, sizeof(transport));
 		e = find_by(l, transport, "");
 		if (!e)
 			e = find_by(l, "", rproc);
@@ -777,7 +474,7 @@ static const char *base_of(const char *p)
 	return s ? s + 1 : p;
 }
 
-static bool remote_matches(const struct remote_entry *e, const char *which)
+static bool remote_matches(const struct rpc_dev_entry *e, const char *which)
 {
 	if (!strcmp(which, e->r.control) || !strcmp(which, e->r.char_control))
 		return true;
@@ -795,7 +492,7 @@ RPC_EXPORT alp_status_t alp_rpc_dev_find_remote(alp_rpc_dev_t *dev, const char *
 						alp_rpc_dev_remote_t *out)
 {
 	alp_rpc_dev_list_t *l;
-	const struct remote_entry *hit = NULL;
+	const struct rpc_dev_entry *hit = NULL;
 	size_t hits = 0;
 	alp_status_t st;
 
@@ -805,7 +502,7 @@ RPC_EXPORT alp_status_t alp_rpc_dev_find_remote(alp_rpc_dev_t *dev, const char *
 	if (!l)
 		return alp_last_error();
 	for (size_t i = 0; i < l->n; i++) {
-		const struct remote_entry *e = &l->r[i];
+		const struct rpc_dev_entry *e = &l->r[i];
 
 		if (which ? remote_matches(e, which) : e->r.control[0] != 0) {
 			if (!hit)
@@ -848,7 +545,7 @@ RPC_EXPORT alp_status_t alp_rpc_dev_node_endpoint(alp_rpc_dev_t *dev, const char
 		goto not_ept;
 	err = ENODEV;
 	rpc_dev_fmt(rel, sizeof(rel), "dev/char/%u:%u", major(st.st_rdev), minor(st.st_rdev));
-	if (!sys_real(dev, rel, real))
+	if (!rpc_dev_sys_real(dev, rel, real))
 		goto not_ept;
 	rpc_dev_fmt(link, sizeof(link), "%s/subsystem", real);
 	n = readlink(link, sub, sizeof(sub) - 1);
@@ -857,10 +554,10 @@ RPC_EXPORT alp_status_t alp_rpc_dev_node_endpoint(alp_rpc_dev_t *dev, const char
 	sub[n] = 0;
 	subsys = base_of(sub);
 	sysname = base_of(real);
-	if (!strcmp(subsys, "rpmsg_rpc") && name_index(sysname, "rpmsg_rpc") >= 0)
-		ept_from_sysfs(dev, ALP_RPC_DEV_BACKEND_RPMSG_RPC, sysname, &ep);
-	else if (!strcmp(subsys, "rpmsg") && name_index(sysname, "rpmsg") >= 0)
-		ept_from_sysfs(dev, ALP_RPC_DEV_BACKEND_RPMSG_CHAR, sysname, &ep);
+	if (!strcmp(subsys, "rpmsg_rpc") && rpc_dev_name_index(sysname, "rpmsg_rpc") >= 0)
+		rpc_dev_ept_from_sysfs(dev, ALP_RPC_DEV_BACKEND_RPMSG_RPC, sysname, &ep);
+	else if (!strcmp(subsys, "rpmsg") && rpc_dev_name_index(sysname, "rpmsg") >= 0)
+		rpc_dev_ept_from_sysfs(dev, ALP_RPC_DEV_BACKEND_RPMSG_CHAR, sysname, &ep);
 	else
 		goto not_ept;
 	rpc_strlcpy(ep.node, path, sizeof(ep.node));

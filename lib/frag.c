@@ -157,14 +157,6 @@ void rpc_frag_rx_feed(struct rpc_frag_rx *rx, const uint8_t *msg, size_t len, ui
 
 /* ---- the channel side (needs internal.h) ---------------------------------- */
 
-/* The largest frame a channel sends or takes: the MTU, or more with fragments. */
-size_t rpc_frag_limit(const struct alp_rpc_channel *ch)
-{
-	size_t mtu = ch->tp->mtu;
-
-	return ch->framing == ALP_RPC_FRAMING_CALL && ch->max_msg > mtu ? ch->max_msg : mtu;
-}
-
 static void caps_learn(struct alp_rpc_channel *ch, const void *payload, size_t len)
 {
 	uint32_t max;
@@ -212,9 +204,9 @@ alp_status_t rpc_frag_prepare(struct alp_rpc_channel *ch, size_t total, uint32_t
  * fragment waits for room like any frame (backpressure), and other senders'
  * frames go out between them (interleaving). rpc_frag_prepare() said yes.
  */
-alp_status_t rpc_frag_write(struct alp_rpc_channel *ch, uint8_t kind, uint8_t status,
-			    uint32_t id, const char *method, size_t mlen, const void *payload,
-			    size_t len)
+static alp_status_t write_fragments(struct alp_rpc_channel *ch, uint8_t kind, uint8_t status,
+				    uint32_t id, const char *method, size_t mlen,
+				    const void *payload, size_t len)
 {
 	uint8_t buf[RPC_RX_BUF];
 	struct alp_rpc_fragmenter fr;
@@ -223,11 +215,6 @@ alp_status_t rpc_frag_write(struct alp_rpc_channel *ch, uint8_t kind, uint8_t st
 	alp_status_t st;
 	long n;
 
-	if (ALP_RPC_WIRE_CALL_HDR + mlen + 1 + len <= mtu) {
-		n = rpc_codec_encode_call_known(buf, mtu, kind, status, id, method, mlen, payload,
-						len);
-		return n < 0 ? ALP_ERR_INVAL : rpc_channel_write(ch, buf, (size_t)n);
-	}
 	do
 		msg_id = atomic_fetch_add(&ch->ftx.next_msg_id, 1) + 1;
 	while (msg_id == 0);
@@ -241,6 +228,20 @@ alp_status_t rpc_frag_write(struct alp_rpc_channel *ch, uint8_t kind, uint8_t st
 		RPC_STAT_ADD(ch, tx_fragments, 1);
 	}
 	return n < 0 ? ALP_ERR_MSGSIZE : ALP_OK;
+}
+
+alp_status_t rpc_frag_write(struct alp_rpc_channel *ch, uint8_t kind, uint8_t status,
+			    uint32_t id, const char *method, size_t mlen, const void *payload,
+			    size_t len)
+{
+	uint8_t buf[RPC_RX_BUF];
+	size_t mtu = ch->tp->mtu;
+	long n;
+
+	if (ALP_RPC_WIRE_CALL_HDR + mlen + 1 + len > mtu)
+		return write_fragments(ch, kind, status, id, method, mlen, payload, len);
+	n = rpc_codec_encode_call_known(buf, mtu, kind, status, id, method, mlen, payload, len);
+	return n < 0 ? ALP_ERR_INVAL : rpc_channel_write(ch, buf, (size_t)n);
 }
 
 /* A server reply held until the caller's alp.caps answer (rpc_frag_reply). */
@@ -299,8 +300,12 @@ void rpc_frag_reply(struct alp_rpc_channel *ch, uint8_t kind, uint8_t status, ui
 	uint8_t pl[ALP_RPC_CAPS_LEN];
 	struct held_reply *h;
 
-	if (ALP_RPC_WIRE_CALL_HDR + mlen + 1 + len <= ch->tp->mtu ||
-	    atomic_load(&ch->ftx.caps) != RPC_CAPS_UNKNOWN) {
+	if (ALP_RPC_WIRE_CALL_HDR + mlen + 1 + len <= ch->tp->mtu) {	/* one frame */
+		if (rpc_frag_write(ch, kind, status, id, method, mlen, body, len) != ALP_OK)
+			RPC_STAT_ADD(ch, replies_failed, 1);
+		return;
+	}
+	if (atomic_load(&ch->ftx.caps) != RPC_CAPS_UNKNOWN) {
 		held_send(ch, kind, status, id, method, mlen, body, len);
 		return;
 	}

@@ -52,6 +52,11 @@
  * before callers read.
  */
 #define RPC_LEAD_COOLDOWN 16
+/*
+ * A reading caller reads before it polls (the reply may be there already);
+ * after reads that found nothing, up to this many waits poll first (reader.c).
+ */
+#define RPC_EAGER_SKIP_MAX 64
 
 /* epoll tags of the poll thread's fds (poll.c; reader.c arms the transport's) */
 enum rpc_ev { RPC_EV_WAKE, RPC_EV_TRANSPORT, RPC_EV_WATCH };
@@ -317,6 +322,8 @@ struct alp_rpc_channel {
 	bool rd_added;			/* rd_fd is registered in ep_fd */
 	bool rd_armed;			/* ... and reported when readable (no caller reads) */
 	bool rd_hup;			/* a reading caller saw the link drop */
+	unsigned int rd_eager_skip;	/* reading callers poll before reading this many times more */
+	unsigned int rd_eager_pen;	/* ... after the next miss (doubles while reads miss) */
 	/* Frames a caller read that belong to the poll thread, in arrival order. */
 	struct rpc_rxmsg *rxq, **rxq_tail;
 	unsigned int rxq_len;		/* queued or being dispatched */
@@ -433,10 +440,11 @@ void rpc_reader_wait(struct alp_rpc_channel *ch, struct rpc_pending *p,
 bool rpc_reader_take(struct alp_rpc_channel *ch, struct rpc_pending *p);
 void rpc_reader_release(struct alp_rpc_channel *ch, struct rpc_pending *p);
 /*
- * The caller holding the role waits for one message and hands it on; lock
- * not held on entry, held on return. true: the deadline passed.
+ * The caller holding the role waits for one message, at most ms
+ * milliseconds (-1: no limit), and hands it on; lock not held on entry,
+ * held on return. true: the time passed.
  */
-bool rpc_reader_recv(struct alp_rpc_channel *ch, const struct timespec *ts, bool bounded);
+bool rpc_reader_recv(struct alp_rpc_channel *ch, int ms);
 /* A synchronous call starts: one call less before callers read again. */
 void rpc_reader_call_started(struct alp_rpc_channel *ch);
 /* The transport connected (tp->fd valid) / is being disconnected (poll thread holds the role). */
@@ -488,7 +496,13 @@ bool rpc_server_dispatch(struct alp_rpc_channel *ch, const struct alp_rpc_frame 
  * capability. rpc_frag_next_expiry: when the poll thread must wake to
  * expire a partial message (0: none).
  */
-size_t rpc_frag_limit(const struct alp_rpc_channel *ch);
+static inline size_t rpc_frag_limit(const struct alp_rpc_channel *ch)
+{
+	size_t mtu = ch->tp->mtu;
+
+	return ch->framing == ALP_RPC_FRAMING_CALL && ch->max_msg > mtu ? ch->max_msg : mtu;
+}
+
 alp_status_t rpc_frag_prepare(struct alp_rpc_channel *ch, size_t total, uint32_t timeout_ms);
 alp_status_t rpc_frag_write(struct alp_rpc_channel *ch, uint8_t kind, uint8_t status,
 			    uint32_t id, const char *method, size_t mlen, const void *payload,

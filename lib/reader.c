@@ -90,18 +90,24 @@ static bool take_free(struct alp_rpc_channel *ch, enum rpc_reader_kind kind,
  * EPOLL_CTL_MOD (cheaper than DEL + ADD, and allocates nothing). Off is
  * EPOLLONESHOT without EPOLLIN: a hang-up is still reported, once.
  */
-static bool rd_arm(struct alp_rpc_channel *ch, bool on)
+static bool rd_arm_change(struct alp_rpc_channel *ch, bool on)
 {
 	struct epoll_event ev = { .events = on ? EPOLLIN : EPOLLONESHOT,
 				  .data.u32 = RPC_EV_TRANSPORT };
 
-	if (on == ch->rd_armed || ch->rd_fd < 0 || (!on && !ch->rd_added))
-		return true;
 	if (epoll_ctl(ch->ep_fd, ch->rd_added ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, ch->rd_fd, &ev) < 0)
 		return false;
 	ch->rd_added = true;
 	ch->rd_armed = on;
 	return true;
+}
+
+/* The test inline: on the poll thread's path the watch rarely changes. */
+static inline bool rd_arm(struct alp_rpc_channel *ch, bool on)
+{
+	if (on == ch->rd_armed || ch->rd_fd < 0 || (!on && !ch->rd_added))
+		return true;
+	return rd_arm_change(ch, on);
 }
 
 /* A caller may take the role now. */
@@ -267,13 +273,13 @@ void rpc_reader_poll_pass(struct alp_rpc_channel *ch)
 
 /*
  * The calling thread holds the reader role: wait for one message on the
- * transport (or close, or the deadline) and hand it on. lock not held on
+ * transport (or close, or ms milliseconds, -1: forever) and hand it on. lock not held on
  * entry (rd_fd cannot change while a caller holds the role), held on return
  * (one lock round per message in the common case: matching the reply
  * happens in the round that re-takes it). Returns true when the deadline
  * passed.
  */
-bool rpc_reader_recv(struct alp_rpc_channel *ch, const struct timespec *ts, bool bounded)
+bool rpc_reader_recv(struct alp_rpc_channel *ch, int ms)
 {
 	struct pollfd pfd[2] = { { .fd = ch->rd_fd, .events = POLLIN },
 				 { .fd = ch->kick_fd, .events = POLLIN } };
@@ -281,10 +287,36 @@ bool rpc_reader_recv(struct alp_rpc_channel *ch, const struct timespec *ts, bool
 	struct alp_rpc_frame f;
 	ssize_t n = -EAGAIN;
 	bool got = false, reply = false, eof;
-	int rc, ms = bounded ? rpc_ms_until(ts) : -1;
+	int rc = 0;
 
-	rc = ms == 0 ? 0 : rpc_sys_poll(pfd, 2, ms);
-	if (rc > 0 && !pfd[1].revents) {
+	/*
+	 * Eager: read before polling. When the peer answered before this
+	 * thread came to wait (on one CPU the woken peer often runs before the
+	 * caller is back from its send), that is one system call less; when
+	 * it did not, one more (EAGAIN). After a miss the next waits poll
+	 * first, 1, 2, 4, ... up to RPC_EAGER_SKIP_MAX of them while reads
+	 * keep missing; a hit starts over at 1.
+	 */
+	if (ms != 0 && ch->rd_eager_skip == 0) {
+		n = rpc_transport_recv(ch->tp, buf, sizeof(buf));
+		if (n == -ENOBUFS)
+			rpc_channel_rx_lost(ch);
+		if (n == -EAGAIN || n == -EINTR || n == -ENOBUFS) {
+			ch->rd_eager_skip = ch->rd_eager_pen ? ch->rd_eager_pen : 1;
+			ch->rd_eager_pen = ch->rd_eager_skip < RPC_EAGER_SKIP_MAX ?
+					   2 * ch->rd_eager_skip : RPC_EAGER_SKIP_MAX;
+			n = -EAGAIN;
+		} else {
+			ch->rd_eager_pen = 1;
+			rc = 1;
+			pfd[0].revents = POLLIN;
+			if (n == 0)	/* an empty message, or the peer hung up: poll tells */
+				rpc_sys_poll(pfd, 1, 0);
+		}
+	} else if (ch->rd_eager_skip) {
+		ch->rd_eager_skip--;
+	}
+	if (rc == 0 && ms != 0 && (rc = rpc_sys_poll(pfd, 2, ms)) > 0 && !pfd[1].revents) {
 		if (pfd[0].revents & POLLIN)
 			n = rpc_transport_recv(ch->tp, buf, sizeof(buf));
 		else
@@ -314,7 +346,7 @@ bool rpc_reader_recv(struct alp_rpc_channel *ch, const struct timespec *ts, bool
 static bool lead_once(struct alp_rpc_channel *ch, const struct timespec *ts, bool bounded)
 {
 	pthread_mutex_unlock(&ch->lock);
-	return rpc_reader_recv(ch, ts, bounded);
+	return rpc_reader_recv(ch, bounded ? rpc_ms_until(ts) : -1);
 }
 
 /*

@@ -3,4 +3,5 @@
 # The library's sources, shared by lib/Makefile and the test builds.
 LIBRPC_SRCS := codec.c frag.c error.c util.c channel.c poll.c reader.c subscribe.c send.c stats.c \
 	call.c server.c discovery.c transport.c transport_fd.c transport_unix.c \
-	transport_rpmsg_char.c transport_rpmsg_rpc.c device.c device_ept.c device_monitor.c
+	transport_rpmsg_char.c transport_rpmsg_rpc.c device.c device_sysfs.c device_ept.c \
+	device_monitor.c
