@@ -306,9 +306,10 @@ static alp_status_t launch(alp_rpc_channel_t *ch, struct rpc_pending *p, const c
 	pthread_mutex_unlock(&ch->lock);
 	if (st)
 		return st;
-	if (ch->framing == ALP_RPC_FRAMING_CALL) {	/* above the MTU: fragments */
+	if (ch->framing == ALP_RPC_FRAMING_CALL &&
+	    ALP_RPC_WIRE_CALL_HDR + mlen + 1 + req_len > ch->tp->mtu) {	/* fragments */
 		st = rpc_frag_write(ch, ALP_RPC_KIND_REQUEST, 0, p->id, method, mlen, req, req_len);
-	} else {
+	} else {	/* one frame, either framing */
 		n = rpc_encode(ch, buf, ALP_RPC_KIND_REQUEST, 0, p->id, method, mlen, req, req_len);
 		st = n < 0 ? ALP_ERR_INVAL : rpc_channel_write(ch, buf, (size_t)n);
 	}

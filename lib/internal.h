@@ -173,6 +173,12 @@ ssize_t rpc_transport_send_fd(struct rpc_transport *t, int fd, const void *buf, 
 ssize_t rpc_transport_recv(struct rpc_transport *t, void *buf, size_t cap);
 /* The plain read/recv behind rpc_transport_recv. */
 ssize_t rpc_transport_recv_msg(struct rpc_transport *t, void *buf, size_t cap);
+/*
+ * The rest of rpc_transport_send_fd / rpc_transport_recv_msg after a first
+ * attempt that failed with errno (sys.h: rpc_transport_send_fast/_recv_fast).
+ */
+ssize_t rpc_transport_send_again(struct rpc_transport *t, int fd, const void *buf, size_t len);
+ssize_t rpc_transport_recv_again(struct rpc_transport *t, void *buf, size_t cap);
 
 /* discovery.c (libudev) */
 struct rpc_udev_watch;

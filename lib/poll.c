@@ -220,7 +220,7 @@ static void link_down(struct alp_rpc_channel *ch)
 
 static void read_one(struct alp_rpc_channel *ch, uint8_t *buf, uint32_t revents)
 {
-	ssize_t n = rpc_transport_recv(ch->tp, buf, RPC_RX_BUF);
+	ssize_t n = rpc_transport_recv_fast(ch->tp, buf, RPC_RX_BUF);
 
 	if (n == -EINTR || n == -EAGAIN)
 		return;

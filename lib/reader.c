@@ -298,7 +298,7 @@ bool rpc_reader_recv(struct alp_rpc_channel *ch, int ms)
 	 * keep missing; a hit starts over at 1.
 	 */
 	if (ms != 0 && ch->rd_eager_skip == 0) {
-		n = rpc_transport_recv(ch->tp, buf, sizeof(buf));
+		n = rpc_transport_recv_fast(ch->tp, buf, sizeof(buf));
 		if (n == -ENOBUFS)
 			rpc_channel_rx_lost(ch);
 		if (n == -EAGAIN || n == -EINTR || n == -ENOBUFS) {
@@ -318,7 +318,7 @@ bool rpc_reader_recv(struct alp_rpc_channel *ch, int ms)
 	}
 	if (rc == 0 && ms != 0 && (rc = rpc_sys_poll(pfd, 2, ms)) > 0 && !pfd[1].revents) {
 		if (pfd[0].revents & POLLIN)
-			n = rpc_transport_recv(ch->tp, buf, sizeof(buf));
+			n = rpc_transport_recv_fast(ch->tp, buf, sizeof(buf));
 		else
 			n = -EPIPE;	/* POLLHUP, POLLERR, POLLNVAL */
 		if (n == -ENOBUFS) {	/* messages were lost; those still queued follow */

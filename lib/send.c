@@ -3,9 +3,11 @@
  * Sends: one message per write, without a lock (internal.h, "senders").
  * Copyright (c) 2026 The rpmsg-rpc authors
  */
+#define _GNU_SOURCE
 #include <errno.h>
 
 #include "internal.h"
+#include "sys.h"
 
 /*
  * tx_busy is raised before tx_fd is read, and a disconnect withdraws tx_fd
@@ -21,7 +23,7 @@ alp_status_t rpc_channel_write(struct alp_rpc_channel *ch, const void *buf, size
 		return ALP_ERR_MSGSIZE;
 	atomic_fetch_add(&ch->tx_busy, 1);
 	fd = atomic_load(&ch->tx_fd);
-	n = fd < 0 ? -ENOTCONN : rpc_transport_send_fd(ch->tp, fd, buf, len);
+	n = fd < 0 ? -ENOTCONN : rpc_transport_send_fast(ch->tp, fd, buf, len);
 	if (atomic_fetch_sub(&ch->tx_busy, 1) == 1 && atomic_load(&ch->tx_wait)) {
 		pthread_mutex_lock(&ch->tx_lock);
 		pthread_cond_broadcast(&ch->tx_cond);

@@ -19,6 +19,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -168,5 +169,43 @@ static inline int rpc_sys_epoll_wait(int ep, struct epoll_event *evs, int max, i
 	return (int)RPC_SYSCALL(SYS_epoll_pwait, ep, evs, max, ms, 0, RPC_SYS_SIGSET);
 #endif
 }
+
+/* One message out or in: send/recv on a socket (MSG_TRUNC: the true size), else write/read. */
+static inline ssize_t rpc_sys_tx(int fd, bool sock, const void *buf, size_t len)
+{
+	return sock ? rpc_sys_send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT) :
+		      rpc_sys_write(fd, buf, len);
+}
+
+static inline ssize_t rpc_sys_rx(int fd, bool sock, void *buf, size_t cap)
+{
+	return sock ? rpc_sys_recv(fd, buf, cap, MSG_TRUNC | MSG_DONTWAIT) :
+		      rpc_sys_read(fd, buf, cap);
+}
+
+#ifdef LIBRPC_INTERNAL_H
+/*
+ * rpc_transport_send_fd() and rpc_transport_recv() with their first attempt
+ * inline (the call path's common case: it succeeds); after a failure the
+ * out-of-line part goes on from the errno that attempt left.
+ */
+static inline ssize_t rpc_transport_send_fast(struct rpc_transport *t, int fd, const void *buf,
+					      size_t len)
+{
+	ssize_t n = rpc_sys_tx(fd, t->is_socket, buf, len);
+
+	return n >= 0 ? n : rpc_transport_send_again(t, fd, buf, len);
+}
+
+static inline ssize_t rpc_transport_recv_fast(struct rpc_transport *t, void *buf, size_t cap)
+{
+	ssize_t n;
+
+	if (t->ops->recv)
+		return t->ops->recv(t, buf, cap);
+	n = rpc_sys_rx(t->fd, t->is_socket, buf, cap);
+	return n >= 0 ? n : rpc_transport_recv_again(t, buf, cap);
+}
+#endif
 
 #endif /* LIBRPC_SYS_H */

@@ -92,20 +92,24 @@ ssize_t rpc_transport_send(struct rpc_transport *t, const void *buf, size_t len)
 
 ssize_t rpc_transport_send_fd(struct rpc_transport *t, int fd, const void *buf, size_t len)
 {
+	return rpc_transport_send_fast(t, fd, buf, len);
+}
+
+ssize_t rpc_transport_send_again(struct rpc_transport *t, int fd, const void *buf, size_t len)
+{
 	uint64_t deadline = 0;
 
 	for (;;) {
-		ssize_t n = t->is_socket ?
-			rpc_sys_send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT) :
-			rpc_sys_write(fd, buf, len);
+		ssize_t n;
 		int rc;
 
-		if (n >= 0)
-			return n;
 		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
 			return -errno;
 		if (errno != EINTR && (rc = wait_writable(t, fd, &deadline)) != 0)
 			return rc;
+		n = rpc_sys_tx(fd, t->is_socket, buf, len);
+		if (n >= 0)
+			return n;
 	}
 }
 
@@ -141,18 +145,22 @@ static ssize_t discard_oversize(struct rpc_transport *t)
 
 ssize_t rpc_transport_recv(struct rpc_transport *t, void *buf, size_t cap)
 {
-	return t->ops->recv ? t->ops->recv(t, buf, cap) : rpc_transport_recv_msg(t, buf, cap);
+	return rpc_transport_recv_fast(t, buf, cap);
 }
 
 ssize_t rpc_transport_recv_msg(struct rpc_transport *t, void *buf, size_t cap)
 {
-	ssize_t n;
+	ssize_t n = rpc_sys_rx(t->fd, t->is_socket, buf, cap);
 
-	do {
-		/* MSG_TRUNC: learn the real size of an oversize datagram. */
-		n = t->is_socket ? rpc_sys_recv(t->fd, buf, cap, MSG_TRUNC | MSG_DONTWAIT) :
-				   rpc_sys_read(t->fd, buf, cap);
-	} while (n < 0 && errno == EINTR);
+	return n >= 0 ? n : rpc_transport_recv_again(t, buf, cap);
+}
+
+ssize_t rpc_transport_recv_again(struct rpc_transport *t, void *buf, size_t cap)
+{
+	ssize_t n = -1;
+
+	while (n < 0 && errno == EINTR)
+		n = rpc_sys_rx(t->fd, t->is_socket, buf, cap);
 	if (n < 0 && errno == EMSGSIZE && !t->is_socket)
 		return discard_oversize(t);
 	return n < 0 ? -errno : n;
