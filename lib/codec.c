@@ -109,8 +109,10 @@ static int decode_call(const unsigned char *m, size_t len, struct alp_rpc_frame 
 	body = ALP_RPC_WIRE_CALL_HDR + mlen + 1;
 	if (len < body)
 		return ALP_RPC_WIRE_ETRUNC;
-	if (mlen > 0 && method_scan(m + ALP_RPC_WIRE_CALL_HDR, mlen + 1) != (int)mlen)
-		return ALP_RPC_WIRE_EMETHOD;
+	/* The length is known: mlen method characters, then the NUL. */
+	for (size_t i = 0; i < mlen; i++)
+		if (!method_char(m[ALP_RPC_WIRE_CALL_HDR + i]))
+			return ALP_RPC_WIRE_EMETHOD;
 	if (m[ALP_RPC_WIRE_CALL_HDR + mlen] != 0)
 		return ALP_RPC_WIRE_EMETHOD;
 	f->framing = ALP_RPC_WIRE_CALL;

@@ -95,7 +95,8 @@ static bool rd_arm_change(struct alp_rpc_channel *ch, bool on)
 	struct epoll_event ev = { .events = on ? EPOLLIN : EPOLLONESHOT,
 				  .data.u32 = RPC_EV_TRANSPORT };
 
-	if (epoll_ctl(ch->ep_fd, ch->rd_added ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, ch->rd_fd, &ev) < 0)
+	if (rpc_sys_epoll_ctl(ch->ep_fd, ch->rd_added ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, ch->rd_fd,
+			      &ev) < 0)
 		return false;
 	ch->rd_added = true;
 	ch->rd_armed = on;
@@ -136,12 +137,12 @@ bool rpc_reader_take(struct alp_rpc_channel *ch, struct rpc_pending *p)
  */
 static void pass(struct alp_rpc_channel *ch)
 {
-	struct rpc_pending *q = NULL;
+	struct rpc_pending *q;
 
-	if (lead_ok(ch))
-		for (q = ch->pending; q && !(q->waiting && !q->done); q = q->next)
-			;
-	if (q && rd_arm(ch, false)) {
+	/* Usually nobody waits: lead_ok()'s six tests only when somebody does. */
+	for (q = ch->pending; q && !(q->waiting && !q->done); q = q->next)
+		;
+	if (q && lead_ok(ch) && rd_arm(ch, false)) {
 		set_held(ch, RPC_READER_CALLER, q, true);
 		pthread_cond_signal(q->cond);
 		return;

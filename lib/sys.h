@@ -170,6 +170,16 @@ static inline int rpc_sys_epoll_wait(int ep, struct epoll_event *evs, int max, i
 #endif
 }
 
+/* epoll_ctl(2) (no cancellation point: only the wrapper's call and argument shuffle saved). */
+static inline int rpc_sys_epoll_ctl(int ep, int op, int fd, struct epoll_event *ev)
+{
+#ifdef RPC_SYS_LIBC
+	return epoll_ctl(ep, op, fd, ev);
+#else
+	return (int)RPC_SYSCALL(SYS_epoll_ctl, ep, op, fd, ev, 0, 0);
+#endif
+}
+
 /* One message out or in: send/recv on a socket (MSG_TRUNC: the true size), else write/read. */
 static inline ssize_t rpc_sys_tx(int fd, bool sock, const void *buf, size_t len)
 {
