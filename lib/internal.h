@@ -67,12 +67,6 @@ long rpc_codec_encode_text_known(void *buf, size_t cap, const char *method, size
 long rpc_codec_encode_call_known(void *buf, size_t cap, uint8_t kind, uint8_t status,
 				 uint32_t request_id, const char *method, size_t mlen,
 				 const void *payload, size_t len);
-/*
- * Encode a frame of ch's framing for a method of mlen characters (validated
- * once by the caller): call framing kind/id, text framing "<method>\0<body>".
- */
-long rpc_encode(struct alp_rpc_channel *ch, void *buf, uint8_t kind, uint8_t status, uint32_t id,
-		const char *method, size_t mlen, const void *payload, size_t len);
 
 /* error.c */
 alp_status_t rpc_set_error(alp_status_t st);
@@ -507,6 +501,23 @@ static inline size_t rpc_frag_limit(const struct alp_rpc_channel *ch)
 	size_t mtu = ch->tp->mtu;
 
 	return ch->framing == ALP_RPC_FRAMING_CALL && ch->max_msg > mtu ? ch->max_msg : mtu;
+}
+
+/*
+ * Encode a frame of ch's framing for a method of mlen characters (validated
+ * once by the caller): call framing kind/id, text framing "<method>\0<body>".
+ * Inline: one call less per frame on the call path.
+ */
+static inline long rpc_encode(struct alp_rpc_channel *ch, void *buf, uint8_t kind, uint8_t status,
+			      uint32_t id, const char *method, size_t mlen, const void *payload,
+			      size_t len)
+{
+	size_t cap = ch->tp->mtu;
+
+	if (ch->framing == ALP_RPC_FRAMING_CALL)
+		return rpc_codec_encode_call_known(buf, cap, kind, status, id, method, mlen,
+						   payload, len);
+	return rpc_codec_encode_text_known(buf, cap, method, mlen, payload, len);
 }
 
 alp_status_t rpc_frag_prepare(struct alp_rpc_channel *ch, size_t total, uint32_t timeout_ms);

@@ -56,17 +56,6 @@ void rpc_tx_withdraw(struct alp_rpc_channel *ch)
 	pthread_mutex_unlock(&ch->tx_lock);
 }
 
-long rpc_encode(struct alp_rpc_channel *ch, void *buf, uint8_t kind, uint8_t status, uint32_t id,
-		const char *method, size_t mlen, const void *payload, size_t len)
-{
-	size_t cap = ch->tp->mtu;
-
-	if (ch->framing == ALP_RPC_FRAMING_CALL)
-		return rpc_codec_encode_call_known(buf, cap, kind, status, id, method, mlen,
-						   payload, len);
-	return rpc_codec_encode_text_known(buf, cap, method, mlen, payload, len);
-}
-
 /* A one-way call frame above the MTU: in fragments, to a peer that takes them. */
 static alp_status_t send_large(struct alp_rpc_channel *ch, const char *method, size_t mlen,
 			       const void *payload, size_t len)
