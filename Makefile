@@ -42,7 +42,7 @@ help:
 	@echo '  test-host   host-only suites'
 	@echo '  test-vm     build the test kernel (cached) and run the VM suites'
 	@echo '  test-vm-6.12 the same on a 6.12 test kernel'
-	@echo '  test-vm-arm64 the same on arm64 (TCG), and with 32-bit armhf user space (not yet in test)'
+	@echo '  test-vm-arm64 the same on arm64 (TCG), and with 32-bit armhf user space'
 	@echo '  check-firmware-codec the frame codec built for Cortex-M4/M33 (arm-none-eabi), only memcpy/memset undefined'
 	@echo '  check-kernel checkpatch + compile checks against Debian 6.1/6.12 headers'
 	@echo '  check-cross cross-build everything for arm64 as the recipes do, inspect the ELFs'
@@ -63,6 +63,7 @@ test: deps
 	$(MAKE) check-firmware-codec
 	$(MAKE) test-vm
 	$(MAKE) test-vm-6.12
+	$(MAKE) test-vm-arm64
 	$(MAKE) check-kernel
 	$(MAKE) check-cross
 	$(MAKE) check-deb
