@@ -16,6 +16,22 @@
 static DEFINE_IDA(rpc_ept_ida);
 static struct lock_class_key rpc_cb_lock_key;
 
+/*
+ * Give a transport endpoint's cb_lock our lockdep class (see
+ * rpc_ept_create). The endpoint is reachable by then: a message for its
+ * address may be taking cb_lock on another CPU while the class changes.
+ * lockdep warns when it sees a key with a name that is not its class's
+ * (the two are written one after the other), so the name stays the one
+ * the lock has: only the key changes, and either key goes with that name.
+ */
+static void rpc_ept_set_cb_class(struct rpmsg_endpoint *rpept)
+{
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	lockdep_set_class_and_name(&rpept->cb_lock, &rpc_cb_lock_key,
+				   rpept->cb_lock.dep_map.name);
+#endif
+}
+
 static void rpc_ept_release(struct device *dev)
 {
 	struct rpc_ept *ept = container_of(dev, struct rpc_ept, dev);
@@ -147,7 +163,7 @@ static int rpc_ept_create_errno(struct rpc_ctrl *ctrl,
 	if (!probe)
 		return -ENOMEM;
 	/* destroyed under ctrl->lock, like ours: the same lockdep class */
-	lockdep_set_class(&probe->cb_lock, &rpc_cb_lock_key);
+	rpc_ept_set_cb_class(probe);
 	rpmsg_destroy_ept(probe);
 	return -EADDRINUSE;
 }
@@ -228,9 +244,10 @@ struct rpc_ept *rpc_ept_create(struct rpc_ctrl *ctrl,
 	 * across the bus notifier; we destroy endpoints from that notifier.
 	 * Two different locks, but one class: a false cycle. Our callback
 	 * takes only qlock. Set before anything could be delivered to the
-	 * address, but for a message racing with its creation.
+	 * address, but for a message racing with its creation, whose
+	 * acquisition may still count in the transport's class.
 	 */
-	lockdep_set_class(&rpept->cb_lock, &rpc_cb_lock_key);
+	rpc_ept_set_cb_class(rpept);
 	mtu = rpmsg_get_mtu(rpept);
 	if (mtu < 0) {
 		ret = mtu;

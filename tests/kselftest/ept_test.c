@@ -818,3 +818,59 @@ TEST_F_TIMEOUT(ept, default_rxq_holds_a_ring, 60)
 }
 
 TEST_HARNESS_MAIN
+
+/* A remote that keeps writing to one address (create_under_traffic). */
+struct addr_flood {
+	struct sim *sim;
+	uint32_t dst;
+	volatile int stop;
+	unsigned long sent;
+};
+
+static void *addr_flood_thread(void *arg)
+{
+	struct addr_flood *fl = arg;
+
+	while (!fl->stop) {
+		if (sim_inject(fl->sim, ECHO_ADDR, fl->dst, "x", 1) == 0)
+			fl->sent++;
+		else
+			rt_sleep_ms(1);
+	}
+	return NULL;
+}
+
+/*
+ * Endpoints created and destroyed on an address the remote keeps writing
+ * to: the first message for a new endpoint takes its cb_lock while the
+ * driver gives that lock its lockdep class. lockdep must see a consistent
+ * class (before the fix: "Looking for class ... but found a different
+ * class ... with the same key" and a WARNING, which fails the run).
+ */
+TEST_F_TIMEOUT(ept, create_under_traffic, 120)
+{
+	struct addr_flood fl = { .sim = self->rt.sim, .dst = 0x4242 };
+	struct rpmsg_rpc_ept_create c;
+	uint64_t end = rt_now_ms() + 20000;
+	unsigned int rounds = 0;
+	pthread_t t;
+
+	ASSERT_EQ(0, pthread_create(&t, NULL, addr_flood_thread, &fl));
+	while (rounds < 3000 && rt_now_ms() < end) {
+		int ret = rt_create_fd(self->rt.ctrl, "busy", fl.dst,
+				       ECHO_ADDR, 0, &c);
+
+		if (ret) {
+			fl.stop = 1;
+			pthread_join(t, NULL);
+			ASSERT_EQ(0, ret);
+		}
+		close(c.fd);
+		rounds++;
+	}
+	fl.stop = 1;
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	TH_LOG("%u endpoints created under %lu messages", rounds, fl.sent);
+	EXPECT_GT(fl.sent, 0);
+	EXPECT_GT(rounds, 100);
+}
