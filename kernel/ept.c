@@ -14,7 +14,6 @@
 #include "internal.h"
 
 static DEFINE_IDA(rpc_ept_ida);
-static struct lock_class_key rpc_cb_lock_key;
 
 /*
  * Give a transport endpoint's cb_lock our lockdep class (see
@@ -24,13 +23,19 @@ static struct lock_class_key rpc_cb_lock_key;
  * (the two are written one after the other), so the name stays the one
  * the lock has: only the key changes, and either key goes with that name.
  */
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+static struct lock_class_key rpc_cb_lock_key;
+
 static void rpc_ept_set_cb_class(struct rpmsg_endpoint *rpept)
 {
-#ifdef CONFIG_DEBUG_LOCK_ALLOC
 	lockdep_set_class_and_name(&rpept->cb_lock, &rpc_cb_lock_key,
 				   rpept->cb_lock.dep_map.name);
-#endif
 }
+#else
+static inline void rpc_ept_set_cb_class(struct rpmsg_endpoint *rpept)
+{
+}
+#endif
 
 static void rpc_ept_release(struct device *dev)
 {
