@@ -255,7 +255,7 @@ static alp_status_t check_call_args(alp_rpc_channel_t *ch, const char *method,
 	limit = rpc_frag_limit(ch);	/* above the MTU: fragments (frag.c) */
 	if (req_len > limit || size > limit - req_len)
 		return ALP_ERR_MSGSIZE;
-	*big = ALP_RPC_WIRE_CALL_HDR + *mlen + 1 + req_len > ch->tp->mtu;	/* as rpc_frag_prepare */
+	*big = rpc_call_frame_size(*mlen, req_len) > ch->tp->mtu;	/* as rpc_frag_prepare */
 	return ALP_OK;
 }
 
@@ -307,7 +307,7 @@ static alp_status_t launch(alp_rpc_channel_t *ch, struct rpc_pending *p, const c
 	if (st)
 		return st;
 	if (ch->framing == ALP_RPC_FRAMING_CALL &&
-	    ALP_RPC_WIRE_CALL_HDR + mlen + 1 + req_len > ch->tp->mtu) {	/* fragments */
+	    rpc_call_frame_size(mlen, req_len) > ch->tp->mtu) {	/* fragments */
 		st = rpc_frag_write(ch, ALP_RPC_KIND_REQUEST, 0, p->id, method, mlen, req, req_len);
 	} else {	/* one frame, either framing */
 		n = rpc_encode(ch, buf, ALP_RPC_KIND_REQUEST, 0, p->id, method, mlen, req, req_len);
@@ -402,7 +402,7 @@ RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 		st = ALP_ERR_BUSY;
 	/* A request above the MTU: the peer's capability first (one call per link). */
 	if (!st && big)
-		st = rpc_frag_prepare(ch, ALP_RPC_WIRE_CALL_HDR + mlen + 1 + req_len, timeout_ms);
+		st = rpc_frag_prepare(ch, rpc_call_frame_size(mlen, req_len), timeout_ms);
 	if (st) {
 		if (resp_len)
 			*resp_len = 0;
@@ -469,7 +469,7 @@ RPC_EXPORT alp_status_t alp_rpc_call_async(alp_rpc_channel_t *ch, const char *me
 	if (!st && ch->framing != ALP_RPC_FRAMING_CALL)
 		st = ALP_ERR_NOSUPPORT;
 	if (!st)	/* synchronous once per link; from the poll thread only when known */
-		st = rpc_frag_prepare(ch, ALP_RPC_WIRE_CALL_HDR + mlen + 1 + req_len,
+		st = rpc_frag_prepare(ch, rpc_call_frame_size(mlen, req_len),
 				      timeout_ms == UINT32_MAX ? RPC_FRAG_TIMEOUT_DEFAULT_MS :
 								 timeout_ms);
 	if (st)

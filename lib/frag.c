@@ -238,7 +238,7 @@ alp_status_t rpc_frag_write(struct alp_rpc_channel *ch, uint8_t kind, uint8_t st
 	size_t mtu = ch->tp->mtu;
 	long n;
 
-	if (ALP_RPC_WIRE_CALL_HDR + mlen + 1 + len > mtu)
+	if (rpc_call_frame_size(mlen, len) > mtu)
 		return write_fragments(ch, kind, status, id, method, mlen, payload, len);
 	n = rpc_codec_encode_call_known(buf, mtu, kind, status, id, method, mlen, payload, len);
 	return n < 0 ? ALP_ERR_INVAL : rpc_channel_write(ch, buf, (size_t)n);
@@ -265,7 +265,7 @@ static void send_too_large(struct alp_rpc_channel *ch, uint32_t id, const char *
 static void held_send(struct alp_rpc_channel *ch, uint8_t kind, uint8_t status, uint32_t id,
 		      const char *method, size_t mlen, const void *body, size_t len)
 {
-	size_t total = ALP_RPC_WIRE_CALL_HDR + mlen + 1 + len;
+	size_t total = rpc_call_frame_size(mlen, len);
 
 	if (total > ch->tp->mtu && (atomic_load(&ch->ftx.caps) != RPC_CAPS_KNOWN ||
 				    total > atomic_load(&ch->ftx.peer_max)))
@@ -300,7 +300,7 @@ void rpc_frag_reply(struct alp_rpc_channel *ch, uint8_t kind, uint8_t status, ui
 	uint8_t pl[ALP_RPC_CAPS_LEN];
 	struct held_reply *h;
 
-	if (ALP_RPC_WIRE_CALL_HDR + mlen + 1 + len <= ch->tp->mtu) {	/* one frame */
+	if (rpc_call_frame_size(mlen, len) <= ch->tp->mtu) {	/* one frame */
 		if (rpc_frag_write(ch, kind, status, id, method, mlen, body, len) != ALP_OK)
 			RPC_STAT_ADD(ch, replies_failed, 1);
 		return;

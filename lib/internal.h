@@ -503,6 +503,12 @@ static inline size_t rpc_frag_limit(const struct alp_rpc_channel *ch)
 	return ch->framing == ALP_RPC_FRAMING_CALL && ch->max_msg > mtu ? ch->max_msg : mtu;
 }
 
+/* The size of a call-framing frame: header, method, its NUL, payload. */
+static inline size_t rpc_call_frame_size(size_t mlen, size_t len)
+{
+	return ALP_RPC_WIRE_CALL_HDR + mlen + 1 + len;
+}
+
 /*
  * Encode a frame of ch's framing for a method of mlen characters (validated
  * once by the caller): call framing kind/id, text framing "<method>\0<body>".

@@ -60,7 +60,7 @@ void rpc_tx_withdraw(struct alp_rpc_channel *ch)
 static alp_status_t send_large(struct alp_rpc_channel *ch, const char *method, size_t mlen,
 			       const void *payload, size_t len)
 {
-	size_t total = ALP_RPC_WIRE_CALL_HDR + mlen + 1 + len;
+	size_t total = rpc_call_frame_size(mlen, len);
 	alp_status_t st;
 
 	if (len > rpc_frag_limit(ch) || total > rpc_frag_limit(ch))
@@ -87,7 +87,7 @@ RPC_EXPORT alp_status_t alp_rpc_send(alp_rpc_channel_t *ch, const char *method,
 	if (ch->framing == ALP_RPC_FRAMING_RAW)
 		return rpc_set_error(ALP_ERR_NOSUPPORT);
 	if (ch->framing == ALP_RPC_FRAMING_CALL &&
-	    ALP_RPC_WIRE_CALL_HDR + (size_t)mlen + 1 + len > ch->tp->mtu)
+	    rpc_call_frame_size((size_t)mlen, len) > ch->tp->mtu)
 		return send_large(ch, method, (size_t)mlen, payload, len);
 	n = rpc_encode(ch, buf, ALP_RPC_KIND_ONEWAY, 0, 0, method, (size_t)mlen, payload, len);
 	if (n < 0)

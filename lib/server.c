@@ -33,7 +33,7 @@ static void reply(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f, int
 			return;
 		n = rpc_codec_encode_text_known(buf, ch->tp->mtu, f->method, f->method_len,
 						body, len);
-	} else if (ALP_RPC_WIRE_CALL_HDR + f->method_len + 1 + len > ch->tp->mtu) {
+	} else if (rpc_call_frame_size(f->method_len, len) > ch->tp->mtu) {
 		/* Any size up to max_msg: fragments above the MTU (frag.c). */
 		rpc_frag_reply(ch, status ? ALP_RPC_KIND_ERROR : ALP_RPC_KIND_REPLY,
 			       (uint8_t)status, f->request_id, f->method, f->method_len, body, len);
