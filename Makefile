@@ -46,7 +46,7 @@ help:
 	@echo '  check-firmware-codec the frame codec built for Cortex-M4/M33 (arm-none-eabi), only memcpy/memset undefined'
 	@echo '  check-kernel checkpatch + compile checks against Debian 6.1/6.12 headers'
 	@echo '  check-cross cross-build everything for arm64 as the recipes do, inspect the ELFs'
-	@echo '  check-deb   build the Debian packages, lintian, DKMS build from the package'
+	@echo '  check-deb   build the Debian packages, lintian, install them in a chroot (DKMS builds the module)'
 	@echo '  check-yocto parse the Yocto layer with BitBake (RPMSG_RPC_YOCTO_SCARTHGAP=, _WRYNOSE=)'
 	@echo '  test-fuzz   only the driver syscall fuzzer's boot (about 60 s; also in test-vm)'
 	@echo '  soak        remote crash/restart soak + long fuzz run in the VM, both kernels (not in test)'
@@ -138,7 +138,8 @@ check-kernel: kernel-tree
 check-cross:
 	tests/packaging/check-cross
 
-# The Debian packages from packaging/debian (needs the test kernel tree for
+# The Debian packages from packaging/debian, installed with apt into a
+# Debian chroot whose kernel is the test kernel (needs its tree for
 # the DKMS build, hence after test-vm in `make test`).
 check-deb:
 	tests/packaging/check-deb
