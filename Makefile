@@ -152,7 +152,8 @@ check-yocto:
 # Everything the guest runs, built against the test kernel tree $(KDIR).
 # Called by tests/vm/run before it boots the guest.
 # The Python binding is built by the host's interpreter for the host's own
-# architecture: only when CC is a native compiler (not in the arm64 VM).
+# architecture: only when CC is a native compiler (the arm64 test bed
+# cross-builds it in tests/vm/arm64/prepare).
 PY_NATIVE = $(shell [ "$$($(or $(CC),cc) -dumpmachine)" = "$$(cc -dumpmachine)" ] && echo yes)
 vm-prepare:
 	@test -n "$(KDIR)" || { echo 'vm-prepare: KDIR= is required' >&2; exit 1; }
@@ -166,7 +167,7 @@ vm-prepare:
 	$(MAKE) -C tools
 	$(MAKE) -C demo
 	$(MAKE) -C tests/tools guest
-	$(if $(PY_NATIVE),$(MAKE) -C bindings/python all peer,@echo 'vm-prepare: no Python binding for a cross build (tests/vm/suites/35-python skips)')
+	$(if $(PY_NATIVE),$(MAKE) -C bindings/python all peer,@echo 'vm-prepare: no Python binding for a cross build here (tests/vm/arm64/prepare builds it for arm64)')
 	tests/kselftest/dkms-check $(KDIR)
 
 clean:
