@@ -59,8 +59,9 @@ deps:
 	@tests/install-deps
 
 # On a fresh machine the test kernels, the arm64 root and the Debian chroot
-# are built in the background at nice 19 while the first phases run
-# (tests/prebuild-caches says why); with the caches full that is a no-op.
+# are built in the background on the CPU the phases leave idle (nice 19,
+# its autogroup too: tests/prebuild-caches says why); with the caches full
+# that is a no-op.
 test: deps
 	tests/prebuild-caches start $$PPID
 	$(MAKE) test-host
