@@ -29,19 +29,32 @@ static void unlink_open(ChannelObject *self)
 	self->next = self->prev = NULL;
 }
 
-/* Drop the slots' callables (after close: breaks reference cycles too). */
-static void clear_slots(ChannelObject *self)
+/* Take one slot's callable out (its reference moves to fns[*n]). */
+static void detach_slot(struct slot *s, PyObject **fns, size_t *n)
 {
+	if (s && s->fn) {
+		fns[(*n)++] = s->fn;
+		s->fn = NULL;
+	}
+}
+
+/*
+ * Take every slot's callable out (GIL held): a callback that starts after
+ * this finds none and does nothing. The references go to fns, dropped by
+ * the caller once librpc's close has returned (breaks reference cycles
+ * too); returns how many.
+ */
+static size_t detach_slots(ChannelObject *self, PyObject **fns)
+{
+	size_t n = 0;
+
 	for (size_t i = 0; i < ALP_RPC_SUBSCRIBE_MAX; i++)
-		if (self->subs[i])
-			Py_CLEAR(self->subs[i]->fn);
+		detach_slot(self->subs[i], fns, &n);
 	for (size_t i = 0; i < ALP_RPC_SERVE_MAX; i++)
-		if (self->srvs[i])
-			Py_CLEAR(self->srvs[i]->fn);
-	if (self->msg)
-		Py_CLEAR(self->msg->fn);
-	if (self->raw)
-		Py_CLEAR(self->raw->fn);
+		detach_slot(self->srvs[i], fns, &n);
+	detach_slot(self->msg, fns, &n);
+	detach_slot(self->raw, fns, &n);
+	return n;
 }
 
 void pyrpc_free_slot(struct slot **s)
@@ -58,18 +71,25 @@ void pyrpc_free_slot(struct slot **s)
  * alp_rpc_close(), which joins the poll thread, whose callbacks need the
  * GIL). From a callback of this channel librpc returns at once and frees
  * the handle once the callback returns; it has dropped every subscription
- * and handler already. The slots' callables go now; their memory only with
- * the object (a thread in pyrpc_set_slot() may still hold one).
+ * and handler already. The slots' callables are taken out before the GIL
+ * is released, so that no callback starts once close has begun (one
+ * waiting for the GIL would otherwise run now and find its channel
+ * closed), and dropped once librpc's close has returned; the slots' memory
+ * goes only with the object (a thread in pyrpc_set_slot() may still hold
+ * one).
  */
 void pyrpc_channel_close_impl(ChannelObject *self)
 {
 	alp_rpc_channel_t *ch = self->ch;
 	int users = self->users;
+	PyObject *fns[N_SLOTS + 2];
+	size_t nfns;
 
 	if (!ch)
 		return;
 	self->ch = NULL;
 	unlink_open(self);
+	nfns = detach_slots(self, fns);
 	Py_BEGIN_ALLOW_THREADS
 	/*
 	 * Threads that checked the handle under the GIL and released it are
@@ -82,7 +102,8 @@ void pyrpc_channel_close_impl(ChannelObject *self)
 		sched_yield();
 	alp_rpc_close(ch);
 	Py_END_ALLOW_THREADS
-	clear_slots(self);
+	while (nfns)
+		Py_DECREF(fns[--nfns]);
 }
 
 static ChannelObject *get_open(PyObject *o)

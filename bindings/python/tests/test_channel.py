@@ -2,6 +2,7 @@
 # Copyright (c) 2026 The rpmsg-rpc authors
 """alp_rpc.Channel against the C librpc peer (tests/peer.c)."""
 import gc
+import sys
 import threading
 import time
 
@@ -513,6 +514,34 @@ def test_close_waits_for_a_running_callback(pair):
     assert started.wait(5)
     server.close()  # from another thread: joins the poll thread, which needs the GIL
     assert finished.is_set()
+
+
+def test_no_callback_starts_once_close_began(pair, unraisable):
+    """A callback waiting for the GIL when close() begins does not run: it
+    would find its own channel closed (the failure of test_exit's "cycles"
+    script on a loaded machine)."""
+    server, client = pair
+    ran = []
+    closing = False
+
+    def cb(data):
+        ran.append(closing)
+        server.stats()  # raises once the channel is closed
+    server.subscribe("m", cb)
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(100)  # this thread keeps the GIL until it blocks
+    try:
+        client.send("m")
+        # The poll thread reads the frame and waits for the GIL meanwhile.
+        end = time.monotonic() + 0.5
+        while time.monotonic() < end:
+            pass
+        closing = True
+        server.close()
+    finally:
+        sys.setswitchinterval(old)
+    assert True not in ran
+    assert not unraisable
 
 
 def test_replace_and_remove_while_running(pair):
