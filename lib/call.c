@@ -98,7 +98,7 @@ static void finish_sync(struct rpc_pending *p, alp_status_t st, const void *data
 	}
 	p->done = true;
 	if (p->waiting)	/* else its thread is not blocked: it sees done under lock */
-		pthread_cond_signal(p->cond);
+		rpc_cond_signal(&p->cond);
 }
 
 static void finish_async(struct alp_rpc_channel *ch, struct rpc_pending *p, alp_status_t st,
@@ -114,22 +114,22 @@ void rpc_call_complete(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f
 	alp_status_t st = f->kind == ALP_RPC_KIND_REPLY ? ALP_OK : rpc_wire_status_to_alp(f->status);
 	struct rpc_pending *p;
 
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	for (p = ch->pending; p; p = p->next)
 		if (p->id && p->id == f->request_id)
 			break;
 	if (!p) {
 		RPC_STAT_ADD(ch, rx_unmatched_reply, 1);
-		pthread_mutex_unlock(&ch->lock);
+		rpc_unlock(&ch->lock);
 		return;
 	}
 	unlink_pending(ch, p);
 	if (!p->async) {
 		finish_sync(p, st, f->payload, f->payload_len);
-		pthread_mutex_unlock(&ch->lock);
+		rpc_unlock(&ch->lock);
 		return;
 	}
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 	finish_async(ch, p, st, f->payload, f->payload_len);
 }
 
@@ -137,7 +137,7 @@ bool rpc_call_text_match(struct alp_rpc_channel *ch, const struct alp_rpc_frame 
 {
 	struct rpc_pending *p;
 
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	for (p = ch->pending; p; p = p->next)
 		if (!p->id && !p->async && !strcmp(p->method, f->method))
 			break;
@@ -145,7 +145,7 @@ bool rpc_call_text_match(struct alp_rpc_channel *ch, const struct alp_rpc_frame 
 		unlink_pending(ch, p);
 		finish_sync(p, ALP_OK, f->payload, f->payload_len);
 	}
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 	return p != NULL;
 }
 
@@ -181,7 +181,7 @@ void rpc_call_fail_all(struct alp_rpc_channel *ch, alp_status_t st)
 {
 	struct rpc_pending *p, *next, *async = NULL;
 
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	for (p = ch->pending; p; p = next) {
 		next = p->next;
 		p->next = NULL;
@@ -194,7 +194,7 @@ void rpc_call_fail_all(struct alp_rpc_channel *ch, alp_status_t st)
 	}
 	ch->pending = NULL;
 	ch->async_n = 0;
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 	for (p = async; p; p = next) {
 		next = p->next;
 		finish_async(ch, p, st, NULL, 0);
@@ -216,7 +216,7 @@ uint64_t rpc_call_expire(struct alp_rpc_channel *ch)
 	struct rpc_pending *p, *next, *expired = NULL;
 	uint64_t now = rpc_now_ns(), nd;
 
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	for (p = ch->pending; p; p = next) {
 		next = p->next;
 		if (p->async && p->deadline_ns && p->deadline_ns <= now) {
@@ -225,14 +225,14 @@ uint64_t rpc_call_expire(struct alp_rpc_channel *ch)
 			expired = p;
 		}
 	}
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 	for (p = expired; p; p = next) {
 		next = p->next;
 		finish_async(ch, p, ALP_ERR_TIMEOUT, NULL, 0);
 	}
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	nd = next_deadline(ch);
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 	return nd;
 }
 
@@ -288,7 +288,7 @@ static alp_status_t launch(alp_rpc_channel_t *ch, struct rpc_pending *p, const c
 	bool async = p->async;
 	long n;
 
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	if (enter_locked(ch, entered) && !async)
 		rpc_reader_call_started(ch);
 	if (!*entered || ch->closing || !ch->connected || !ch->running) {
@@ -303,7 +303,7 @@ static alp_status_t launch(alp_rpc_channel_t *ch, struct rpc_pending *p, const c
 		else	/* read the reply ourselves if we may (reader.c) */
 			*reading = rpc_reader_take(ch, p);
 	}
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 	if (st)
 		return st;
 	if (ch->framing == ALP_RPC_FRAMING_CALL &&
@@ -314,7 +314,7 @@ static alp_status_t launch(alp_rpc_channel_t *ch, struct rpc_pending *p, const c
 		st = n < 0 ? ALP_ERR_INVAL : rpc_channel_write(ch, buf, (size_t)n);
 	}
 	if (st) {
-		pthread_mutex_lock(&ch->lock);
+		rpc_lock(&ch->lock);
 		/*
 		 * Not linked any more: the link dropped meanwhile and the poll
 		 * thread finished p. A sync p reports that status; an async p
@@ -325,32 +325,9 @@ static alp_status_t launch(alp_rpc_channel_t *ch, struct rpc_pending *p, const c
 		if (*reading)
 			rpc_reader_release(ch, p);
 		*reading = false;
-		pthread_mutex_unlock(&ch->lock);
+		rpc_unlock(&ch->lock);
 	}
 	return st;
-}
-
-/*
- * The condition variable a thread's synchronous calls wait on: made once
- * per thread (a thread has one synchronous call at a time), not per call.
- * A wake-up meant for an earlier call is spurious to a later one, which
- * rechecks its state. Never destroyed: a Linux condvar holds no resources.
- */
-static pthread_cond_t *thread_cond(void)
-{
-	static _Thread_local pthread_cond_t cond;
-	static _Thread_local bool ready;
-
-	if (!ready) {
-		pthread_condattr_t ca;
-
-		pthread_condattr_init(&ca);
-		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-		pthread_cond_init(&cond, &ca);
-		pthread_condattr_destroy(&ca);
-		ready = true;
-	}
-	return &cond;
 }
 
 /*
@@ -365,9 +342,9 @@ static alp_status_t text_turn(struct alp_rpc_channel *ch, const struct timespec 
 	alp_status_t st = ALP_OK;
 	int rc = 0;
 
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	if (!enter_locked(ch, entered)) {
-		pthread_mutex_unlock(&ch->lock);
+		rpc_unlock(&ch->lock);
 		return ALP_ERR_NOT_READY;
 	}
 	while (ch->text_busy && !ch->closing && rc != ETIMEDOUT) {
@@ -380,7 +357,7 @@ static alp_status_t text_turn(struct alp_rpc_channel *ch, const struct timespec 
 		st = ALP_ERR_TIMEOUT;
 	else
 		ch->text_busy = true;
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 	return st;
 }
 
@@ -413,7 +390,6 @@ RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 		rpc_strlcpy(p.method, method, sizeof(p.method));
 	p.resp = resp;
 	p.cap = resp_len ? *resp_len : 0;
-	p.cond = thread_cond();
 	bounded = rpc_deadline(&ts, timeout_ms);
 	/* Entering the channel (ch->users) rides on the first lock round. */
 	st = text ? text_turn(ch, &ts, bounded, &entered, &waited) : ALP_OK;
@@ -433,7 +409,7 @@ RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 			late = rpc_reader_recv(ch, !bounded ? -1 : waited ? rpc_ms_until(&ts) :
 						   timeout_ms > INT_MAX ? INT_MAX : (int)timeout_ms);
 		else
-			pthread_mutex_lock(&ch->lock);
+			rpc_lock(&ch->lock);
 		if (st == ALP_OK) {
 			rpc_reader_wait(ch, &p, &ts, bounded, late);	/* reader.c */
 			if (!p.done)
@@ -447,7 +423,7 @@ RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 		ch->users--;
 		if (turn || ch->users == 0)
 			rpc_chan_broadcast(ch);
-		pthread_mutex_unlock(&ch->lock);
+		rpc_unlock(&ch->lock);
 	}
 	if (resp_len)
 		*resp_len = p.done && (st == ALP_OK || st == ALP_ERR_MSGSIZE || p.detail) ? p.len : 0;

@@ -27,21 +27,21 @@ int rpc_channel_enter(struct alp_rpc_channel *ch)
 {
 	int rc = 0;
 
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	if (ch->closing)
 		rc = ALP_ERR_NOT_READY;
 	else
 		ch->users++;
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 	return rc;
 }
 
 void rpc_channel_leave(struct alp_rpc_channel *ch)
 {
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	if (--ch->users == 0)
 		rpc_chan_broadcast(ch);
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 }
 
 static void poke(int efd)
@@ -63,10 +63,10 @@ void rpc_channel_wake(struct alp_rpc_channel *ch)
 
 void rpc_channel_destroy(struct alp_rpc_channel *ch)
 {
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	while (ch->users)
 		rpc_chan_wait(ch, NULL);
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 	while (ch->rxq) {
 		struct rpc_rxmsg *m = ch->rxq;
 
@@ -84,8 +84,6 @@ void rpc_channel_destroy(struct alp_rpc_channel *ch)
 		close(ch->ep_fd);
 	pthread_cond_destroy(&ch->tx_cond);
 	pthread_mutex_destroy(&ch->tx_lock);
-	pthread_cond_destroy(&ch->cond);
-	pthread_mutex_destroy(&ch->lock);
 	free(ch);
 }
 
@@ -158,7 +156,6 @@ static alp_status_t open_status(int rc)
 struct alp_rpc_channel *rpc_channel_open(const alp_rpc_config_t *cfg, struct rpc_transport *tp)
 {
 	struct alp_rpc_channel *ch;
-	pthread_condattr_t ca;
 	uint32_t src, dst, tmo;
 	int rc;
 
@@ -171,11 +168,6 @@ struct alp_rpc_channel *rpc_channel_open(const alp_rpc_config_t *cfg, struct rpc
 		return NULL;
 	}
 	ch->tp = tp;
-	pthread_mutex_init(&ch->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&ch->cond, &ca);
-	pthread_condattr_destroy(&ca);
 	pthread_mutex_init(&ch->tx_lock, NULL);
 	pthread_cond_init(&ch->tx_cond, NULL);
 	ch->tx_fd = -1;
@@ -277,7 +269,7 @@ RPC_EXPORT alp_status_t alp_rpc_resume(alp_rpc_channel_t *ch)
 
 	if (!ch)
 		return rpc_set_error(ALP_ERR_INVAL);
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	if (ch->closing) {
 		st = ALP_ERR_NOT_READY;
 	} else if (!ch->running) {
@@ -287,7 +279,7 @@ RPC_EXPORT alp_status_t alp_rpc_resume(alp_rpc_channel_t *ch)
 		if (rc)
 			st = rc == -EAGAIN ? ALP_ERR_NOMEM : rpc_errno_status(rc);
 	}
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 	return rpc_set_error(st);
 }
 
@@ -297,7 +289,7 @@ RPC_EXPORT void alp_rpc_close(alp_rpc_channel_t *ch)
 
 	if (!ch)
 		return;
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	ch->closing = true;
 	running = ch->running;
 	ch->self_close = rpc_on_poll_thread(ch);
@@ -306,7 +298,7 @@ RPC_EXPORT void alp_rpc_close(alp_rpc_channel_t *ch)
 	ch->msg_hook.used = false;
 	ch->raw_hook.used = false;
 	rpc_chan_broadcast(ch);
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 	/*
 	 * A caller reading the transport and blocked sends stop (kick_fd is
 	 * never read: it stays readable).
@@ -335,11 +327,11 @@ RPC_EXPORT alp_status_t alp_rpc_wait_connected(alp_rpc_channel_t *ch, uint32_t t
 	if (rpc_channel_enter(ch))
 		return rpc_set_error(ALP_ERR_NOT_READY);
 	bounded = rpc_deadline(&ts, timeout_ms);
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	while (!ch->connected && !ch->closing && rc != ETIMEDOUT)
 		rc = rpc_chan_wait(ch, bounded ? &ts : NULL);
 	st = ch->connected ? ALP_OK : ch->closing ? ALP_ERR_NOT_READY : ALP_ERR_TIMEOUT;
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 	rpc_channel_leave(ch);
 	return rpc_set_error(st);
 }

@@ -19,6 +19,7 @@
 #include <alp/rpc_ext.h>
 
 #include "frag.h"
+#include "lock.h"
 
 #define RPC_EXPORT __attribute__((visibility("default")))
 
@@ -227,7 +228,7 @@ struct rpc_pending {
 	bool queued;			/* sync: its reply is queued for the poll thread */
 	alp_status_t status;
 	/* sync */
-	pthread_cond_t *cond;		/* the calling thread's own (call.c) */
+	struct rpc_cond cond;		/* the calling thread waits on it (zeroed: ready, lock.h) */
 	void *resp;
 	size_t cap;
 	size_t len;
@@ -286,8 +287,8 @@ enum rpc_reader_kind {
  * thread alone, as marked. Order: tx_lock is never taken with lock held.
  */
 struct alp_rpc_channel {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;		/* users drop to 0, dispatch ends, link changes, text turn */
+	struct rpc_lock lock;		/* lock.h (zeroed by open: free) */
+	struct rpc_cond cond;		/* users drop to 0, dispatch ends, link changes, text turn */
 	unsigned int cond_waiters;	/* under lock: threads in rpc_chan_wait (0: no broadcast) */
 
 	/* ---- under lock ---- */
@@ -380,8 +381,7 @@ static inline int rpc_chan_wait(struct alp_rpc_channel *ch, const struct timespe
 	int rc;
 
 	ch->cond_waiters++;
-	rc = ts ? pthread_cond_timedwait(&ch->cond, &ch->lock, ts) :
-		  pthread_cond_wait(&ch->cond, &ch->lock);
+	rc = rpc_cond_wait(&ch->cond, &ch->lock, ts);
 	ch->cond_waiters--;
 	return rc;
 }
@@ -389,7 +389,7 @@ static inline int rpc_chan_wait(struct alp_rpc_channel *ch, const struct timespe
 static inline void rpc_chan_broadcast(struct alp_rpc_channel *ch)
 {
 	if (ch->cond_waiters)
-		pthread_cond_broadcast(&ch->cond);
+		rpc_cond_broadcast(&ch->cond);
 }
 
 /* channel.c: lifecycle */

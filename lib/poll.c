@@ -38,9 +38,9 @@ void rpc_dispatch_end(struct alp_rpc_channel *ch)
 {
 	atomic_store(&ch->dispatching, NULL);
 	if (atomic_load(&ch->dispatch_waiters)) {
-		pthread_mutex_lock(&ch->lock);
-		pthread_cond_broadcast(&ch->cond);
-		pthread_mutex_unlock(&ch->lock);
+		rpc_lock(&ch->lock);
+		rpc_cond_broadcast(&ch->cond);
+		rpc_unlock(&ch->lock);
 	}
 }
 
@@ -49,14 +49,14 @@ static void deliver_raw(struct alp_rpc_channel *ch, const void *msg, size_t len)
 	alp_rpc_raw_cb_t cb;
 	void *user;
 
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	cb = ch->raw_hook.used ? ch->raw_hook.fn.raw : NULL;
 	user = ch->raw_hook.user;
 	if (cb)
 		ch->dispatching = &ch->raw_hook;
 	else
 		RPC_STAT_ADD(ch, rx_unhandled, 1);
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 	if (cb) {
 		cb(msg, len, user);
 		rpc_dispatch_end(ch);
@@ -70,7 +70,7 @@ static void deliver_oneway(struct alp_rpc_channel *ch, const struct alp_rpc_fram
 	alp_rpc_msg_cb_t mcb = NULL;
 	void *user = NULL;
 
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	s = rpc_slot_find(ch->subs, ALP_RPC_SUBSCRIBE_MAX, f->method);
 	if (s) {
 		cb = s->fn.sub;
@@ -83,7 +83,7 @@ static void deliver_oneway(struct alp_rpc_channel *ch, const struct alp_rpc_fram
 	} else {
 		RPC_STAT_ADD(ch, rx_unhandled, 1);
 	}
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 	if (cb)
 		cb(f->payload, f->payload_len, user);
 	else if (mcb)
@@ -172,7 +172,7 @@ void rpc_channel_rx_lost(struct alp_rpc_channel *ch)
 
 static void link_up(struct alp_rpc_channel *ch)
 {
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	rpc_reader_link_up(ch);
 	ch->connected = true;
 	if (ch->tp->addrs_known) {
@@ -181,7 +181,7 @@ static void link_up(struct alp_rpc_channel *ch)
 	}
 	RPC_STAT_ADD(ch, link_up, 1);
 	rpc_chan_broadcast(ch);
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 }
 
 int rpc_link_try_connect(struct alp_rpc_channel *ch)
@@ -199,17 +199,17 @@ int rpc_link_try_connect(struct alp_rpc_channel *ch)
 /* Poll thread, holding the reader role (no caller reads the fd it closes). */
 static void link_down(struct alp_rpc_channel *ch)
 {
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	rpc_reader_link_down(ch);
 	ch->connected = false;
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 	rpc_tx_withdraw(ch);
 	ch->tp->ops->disconnect(ch->tp);
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	ch->connected = false;
 	RPC_STAT_ADD(ch, link_down, 1);
 	rpc_chan_broadcast(ch);
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 	rpc_call_fail_all(ch, ALP_ERR_NOT_READY);
 	rpc_frag_link_down(ch);	/* partial messages lost; the next peer tells its own capability */
 	/* The peer may already be back (e.g. a listening socket). */
@@ -270,7 +270,7 @@ static void *poll_thread(void *arg)
 		 * One lock round per turn: give up the reader role taken last
 		 * turn, then queued frames first, then the rest.
 		 */
-		pthread_mutex_lock(&ch->lock);
+		rpc_lock(&ch->lock);
 		if (holding)
 			rpc_reader_poll_pass(ch);
 		holding = false;
@@ -280,7 +280,7 @@ static void *poll_thread(void *arg)
 			hup = rpc_reader_poll_prepare(ch, &rd_state, &unarmed);
 			expire = ch->async_n > 0;
 		}
-		pthread_mutex_unlock(&ch->lock);
+		rpc_unlock(&ch->lock);
 		if (queued) {
 			rpc_reader_dispatch(ch, queued);
 			continue;
@@ -346,9 +346,9 @@ static void *poll_thread(void *arg)
 		}
 	}
 	rpc_call_fail_all(ch, ALP_ERR_NOT_READY);
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	self = ch->self_close;
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 	if (self) {
 		pthread_detach(pthread_self());
 		rpc_channel_destroy(ch);

@@ -144,7 +144,7 @@ static void pass(struct alp_rpc_channel *ch)
 		;
 	if (q && lead_ok(ch) && rd_arm(ch, false)) {
 		set_held(ch, RPC_READER_CALLER, q, true);
-		pthread_cond_signal(q->cond);
+		rpc_cond_signal(&q->cond);
 		return;
 	}
 	set_held(ch, RPC_READER_NONE, NULL, false);
@@ -167,14 +167,14 @@ static void rxq_push(struct alp_rpc_channel *ch, const uint8_t *msg, size_t n)
 	struct rpc_rxmsg *m = malloc(sizeof(*m) + keep);
 	bool poke;
 
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	/* Not just replies: the caller hands reading back (RPC_LEAD_COOLDOWN). */
 	ch->lead_cool = RPC_LEAD_COOLDOWN;
 	if (!m) {
 		RPC_STAT_ADD(ch, rx_frames, 1);
 		RPC_STAT_ADD(ch, rx_bytes, n);
 		RPC_STAT_ADD(ch, rx_unhandled, 1);
-		pthread_mutex_unlock(&ch->lock);
+		rpc_unlock(&ch->lock);
 		return;
 	}
 	m->next = NULL;
@@ -186,7 +186,7 @@ static void rxq_push(struct alp_rpc_channel *ch, const uint8_t *msg, size_t n)
 	*ch->rxq_tail = m;
 	ch->rxq_tail = &m->next;
 	ch->rxq_len++;
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 	if (poke)
 		rpc_channel_wake(ch);
 }
@@ -238,15 +238,15 @@ void rpc_reader_dispatch(struct alp_rpc_channel *ch, struct rpc_rxmsg *m)
 
 	for (; m; m = next) {
 		next = m->next;
-		pthread_mutex_lock(&ch->lock);
+		rpc_lock(&ch->lock);
 		closing = ch->closing;
-		pthread_mutex_unlock(&ch->lock);
+		rpc_unlock(&ch->lock);
 		if (!closing)	/* after close nothing is delivered */
 			rpc_rx_message(ch, m->data, m->len);
 		free(m);
-		pthread_mutex_lock(&ch->lock);
+		rpc_lock(&ch->lock);
 		ch->rxq_len--;
-		pthread_mutex_unlock(&ch->lock);
+		rpc_unlock(&ch->lock);
 	}
 }
 
@@ -332,11 +332,11 @@ bool rpc_reader_recv(struct alp_rpc_channel *ch, int ms)
 		got = true;
 		reply = maybe_reply(ch, buf, (size_t)n, &f);
 	}
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	if (got && !(reply && caller_got(ch, &f, (size_t)n))) {
-		pthread_mutex_unlock(&ch->lock);
+		rpc_unlock(&ch->lock);
 		rxq_push(ch, buf, (size_t)n);
-		pthread_mutex_lock(&ch->lock);
+		rpc_lock(&ch->lock);
 	}
 	if (rc > 0 && !pfd[1].revents && n != -EAGAIN && n != -EINTR && (n < 0 || eof))
 		caller_hup(ch);
@@ -346,7 +346,7 @@ bool rpc_reader_recv(struct alp_rpc_channel *ch, int ms)
 /* The same, lock held on entry too. */
 static bool lead_once(struct alp_rpc_channel *ch, const struct timespec *ts, bool bounded)
 {
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 	return rpc_reader_recv(ch, bounded ? rpc_ms_until(ts) : -1);
 }
 
@@ -375,8 +375,7 @@ void rpc_reader_wait(struct alp_rpc_channel *ch, struct rpc_pending *p,
 		if (!p->queued && rpc_reader_take(ch, p))
 			continue;
 		p->waiting = true;
-		rc = bounded ? pthread_cond_timedwait(p->cond, &ch->lock, ts) :
-			       pthread_cond_wait(p->cond, &ch->lock);
+		rc = rpc_cond_wait(&p->cond, &ch->lock, bounded ? ts : NULL);
 		p->waiting = false;
 	}
 }

@@ -59,7 +59,7 @@ bool rpc_server_dispatch(struct alp_rpc_channel *ch, const struct alp_rpc_frame 
 	long overhead;
 	int status;
 
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	s = rpc_slot_find(ch->srvs, ALP_RPC_SERVE_MAX, f->method);
 	if (s) {
 		handler = s->fn.srv;
@@ -68,7 +68,7 @@ bool rpc_server_dispatch(struct alp_rpc_channel *ch, const struct alp_rpc_frame 
 	} else if (f->framing == ALP_RPC_WIRE_CALL) {
 		RPC_STAT_ADD(ch, rx_unhandled, 1);
 	}
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 	if (!handler) {
 		if (f->framing == ALP_RPC_WIRE_TEXT)
 			return false;	/* may still be a subscription */

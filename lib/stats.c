@@ -39,9 +39,9 @@ RPC_EXPORT bool alp_rpc_is_connected(alp_rpc_channel_t *ch)
 
 	if (!ch)
 		return false;
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	up = ch->connected;
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 	return up;
 }
 
@@ -49,11 +49,11 @@ RPC_EXPORT alp_status_t alp_rpc_get_addrs(alp_rpc_channel_t *ch, uint32_t *src, 
 {
 	if (!ch)
 		return rpc_set_error(ALP_ERR_INVAL);
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	if (src)
 		*src = ch->src;
 	if (dst)
 		*dst = ch->dst;
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 	return rpc_set_error(ALP_OK);
 }

@@ -25,7 +25,7 @@ alp_status_t rpc_slot_set(struct alp_rpc_channel *ch, struct rpc_slot *tab, size
 
 	if (rpc_channel_enter(ch))
 		return rpc_set_error(ALP_ERR_NOT_READY);
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	s = rpc_slot_find(tab, n, method);
 	if (!fn) {
 		if (s) {
@@ -48,7 +48,7 @@ alp_status_t rpc_slot_set(struct alp_rpc_channel *ch, struct rpc_slot *tab, size
 			st = ALP_ERR_NOMEM;
 		}
 	}
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 	rpc_channel_leave(ch);
 	return rpc_set_error(st);
 }

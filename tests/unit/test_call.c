@@ -627,9 +627,9 @@ static unsigned int reader_takes(alp_rpc_channel_t *ch)
 {
 	unsigned int n;
 
-	pthread_mutex_lock(&ch->lock);
+	rpc_lock(&ch->lock);
 	n = atomic_load(&ch->rd_state) / RPC_RD_GEN1;
-	pthread_mutex_unlock(&ch->lock);
+	rpc_unlock(&ch->lock);
 	return n;
 }
 
