@@ -7,17 +7,11 @@
 
 #include "internal.h"
 
-static _Thread_local alp_status_t last_error;
-
-alp_status_t rpc_set_error(alp_status_t st)
-{
-	last_error = st;
-	return st;
-}
+RPC_TLS alp_status_t rpc_last_error;
 
 RPC_EXPORT alp_status_t alp_last_error(void)
 {
-	return last_error;
+	return rpc_last_error;
 }
 
 alp_status_t rpc_errno_status(int err)

@@ -18,7 +18,7 @@
 #include "sys.h"
 
 /* The channel whose poll thread this is (NULL on other threads). */
-static _Thread_local struct alp_rpc_channel *poll_self;
+static RPC_TLS struct alp_rpc_channel *poll_self;
 
 bool rpc_on_poll_thread(struct alp_rpc_channel *ch)
 {
