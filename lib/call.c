@@ -139,7 +139,7 @@ bool rpc_call_text_match(struct alp_rpc_channel *ch, const struct alp_rpc_frame 
 
 	rpc_lock(&ch->lock);
 	for (p = ch->pending; p; p = p->next)
-		if (!p->id && !p->async && !strcmp(p->method, f->method))
+		if (!p->id && !p->async && p->method && !strcmp(p->method, f->method))
 			break;
 	if (p) {
 		unlink_pending(ch, p);
@@ -159,7 +159,8 @@ bool rpc_call_answers(const struct rpc_pending *p, const struct alp_rpc_frame *f
 	if (p->async)
 		return false;
 	return is_reply(f) ? p->id && p->id == f->request_id :
-	       !p->id && f->framing == ALP_RPC_WIRE_TEXT && !strcmp(p->method, f->method);
+	       !p->id && f->framing == ALP_RPC_WIRE_TEXT && p->method &&
+	       !strcmp(p->method, f->method);
 }
 
 /* lock held */
@@ -240,8 +241,9 @@ uint64_t rpc_call_expire(struct alp_rpc_channel *ch)
  * Validate a call; *mlen: the method's length (its only scan on this side);
  * *big: the frame exceeds the MTU (fragments: rpc_frag_prepare first).
  */
-static alp_status_t check_call_args(alp_rpc_channel_t *ch, const char *method,
-				    const void *req, size_t req_len, size_t *mlen, bool *big)
+RPC_HOT_INLINE alp_status_t check_call_args(alp_rpc_channel_t *ch, const char *method,
+					    const void *req, size_t req_len, size_t *mlen,
+					    bool *big)
 {
 	int n = alp_rpc_method_len(method);
 	size_t size, limit;
@@ -279,9 +281,9 @@ static bool enter_locked(struct alp_rpc_channel *ch, bool *entered)
  * already be finished by the poll thread); otherwise p is not linked.
  * *entered: the caller is counted in ch->users (set here if it was not).
  */
-static alp_status_t launch(alp_rpc_channel_t *ch, struct rpc_pending *p, const char *method,
-			   size_t mlen, const void *req, size_t req_len, bool *entered,
-			   bool *reading)
+RPC_HOT_INLINE alp_status_t launch(alp_rpc_channel_t *ch, struct rpc_pending *p,
+				  const char *method, size_t mlen, const void *req,
+				  size_t req_len, bool *entered, bool *reading)
 {
 	uint8_t buf[RPC_RX_BUF];
 	alp_status_t st = ALP_OK;
@@ -289,11 +291,11 @@ static alp_status_t launch(alp_rpc_channel_t *ch, struct rpc_pending *p, const c
 	long n;
 
 	rpc_lock(&ch->lock);
-	if (enter_locked(ch, entered) && !async)
-		rpc_reader_call_started(ch);
-	if (!*entered || ch->closing || !ch->connected || !ch->running) {
+	if (!enter_locked(ch, entered) || ch->closing || !ch->connected || !ch->running) {
 		st = ALP_ERR_NOT_READY;
 	} else {
+		if (!async)
+			rpc_reader_call_started(ch);
 		if (ch->framing == ALP_RPC_FRAMING_CALL)
 			p->id = rpc_call_next_id(ch);
 		p->next = ch->pending;
@@ -365,7 +367,7 @@ RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 				     const void *req, size_t req_len,
 				     void *resp, size_t *resp_len, uint32_t timeout_ms)
 {
-	struct rpc_pending p = { 0 };
+	struct rpc_pending p;
 	struct timespec ts;
 	bool bounded, text, turn, big, entered = false, reading = false, late = false;
 	bool waited = false;
@@ -386,10 +388,16 @@ RPC_EXPORT alp_status_t alp_rpc_call(alp_rpc_channel_t *ch, const char *method,
 		return rpc_set_error(st);
 	}
 	text = ch->framing == ALP_RPC_FRAMING_TEXT;
-	if (text)	/* the match key; call framing matches by id */
-		rpc_strlcpy(p.method, method, sizeof(p.method));
+	/* Field by field: the async-only ones stay unset (one store each, no memset). */
+	p.next = NULL;
+	p.id = 0;
+	p.status = ALP_OK;
+	p.async = p.done = p.waiting = p.queued = p.detail = false;
+	p.method = text ? method : NULL;	/* the match key; call framing matches by id */
+	p.cond = (struct rpc_cond){ 0 };
 	p.resp = resp;
 	p.cap = resp_len ? *resp_len : 0;
+	p.len = 0;
 	bounded = rpc_deadline(&ts, timeout_ms);
 	/* Entering the channel (ch->users) rides on the first lock round. */
 	st = text ? text_turn(ch, &ts, bounded, &entered, &waited) : ALP_OK;
@@ -458,7 +466,6 @@ RPC_EXPORT alp_status_t alp_rpc_call_async(alp_rpc_channel_t *ch, const char *me
 	p->user = user;
 	if (timeout_ms != UINT32_MAX)
 		p->deadline_ns = rpc_now_ns() + (uint64_t)timeout_ms * 1000000u;
-	rpc_strlcpy(p->method, method, sizeof(p->method));
 	if (rpc_channel_enter(ch)) {
 		free(p);
 		return rpc_set_error(ALP_ERR_NOT_READY);

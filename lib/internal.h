@@ -22,6 +22,8 @@
 #include "lock.h"
 
 #define RPC_EXPORT __attribute__((visibility("default")))
+/* A static helper of the call path, inlined into its caller whatever the heuristics say. */
+#define RPC_HOT_INLINE static inline __attribute__((always_inline))
 
 /* Key of the one-entry hook tables (not a valid method name). */
 #define RPC_HOOK "*"
@@ -238,18 +240,22 @@ struct rpc_rxmsg {
 struct rpc_pending {
 	struct rpc_pending *next;
 	uint32_t id;			/* call framing; 0 for a text call */
-	char method[ALP_RPC_METHOD_MAX_LEN]; /* text framing match key */
+	alp_status_t status;
 	bool async;
 	bool done;
 	bool waiting;			/* sync: blocked on cond, may be handed the reader role */
 	bool queued;			/* sync: its reply is queued for the poll thread */
-	alp_status_t status;
+	bool detail;			/* sync: resp holds a peer error's diagnostic */
 	/* sync */
+	/*
+	 * Text framing's match key: the caller's own method string (a text call
+	 * is synchronous: it outlives the call); NULL for call framing.
+	 */
+	const char *method;
 	struct rpc_cond cond;		/* the calling thread waits on it (zeroed: ready, lock.h) */
 	void *resp;
 	size_t cap;
 	size_t len;
-	bool detail;			/* sync: resp holds a peer error's diagnostic */
 	/* async */
 	uint64_t deadline_ns;		/* 0: none */
 	alp_rpc_done_cb_t cb;
@@ -431,6 +437,8 @@ void rpc_dispatch_end(struct alp_rpc_channel *ch);
 
 /* send.c */
 alp_status_t rpc_channel_write(struct alp_rpc_channel *ch, const void *buf, size_t len);
+/* The same on the poll thread (no tx_busy round: only it takes the link down). */
+alp_status_t rpc_channel_write_poll(struct alp_rpc_channel *ch, const void *buf, size_t len);
 /* The link is up: senders may use tp->fd (poll thread, or open). */
 void rpc_tx_publish(struct alp_rpc_channel *ch);
 /* The link goes down: senders stop using tp->fd; returns once none does. */

@@ -93,8 +93,11 @@ static void deliver_oneway(struct alp_rpc_channel *ch, const struct alp_rpc_fram
 	rpc_dispatch_end(ch);
 }
 
-/* One whole frame: a message as read, or one put together from fragments (frag.c). */
-static void dispatch_frame(struct alp_rpc_channel *ch, const uint8_t *msg, size_t len)
+/*
+ * One whole frame: a message as read, or one put together from fragments
+ * (frag.c, through a pointer). Inline on the read path: one call less per frame.
+ */
+RPC_HOT_INLINE void dispatch_frame(struct alp_rpc_channel *ch, const uint8_t *msg, size_t len)
 {
 	struct alp_rpc_frame f;
 
@@ -125,7 +128,7 @@ static void dispatch_frame(struct alp_rpc_channel *ch, const uint8_t *msg, size_
 	deliver_oneway(ch, &f);
 }
 
-static void dispatch(struct alp_rpc_channel *ch, const uint8_t *msg, size_t len)
+RPC_HOT_INLINE void dispatch(struct alp_rpc_channel *ch, const uint8_t *msg, size_t len)
 {
 	RPC_STAT_ADD(ch, rx_frames, 1);
 	RPC_STAT_ADD(ch, rx_bytes, len);
@@ -238,10 +241,11 @@ static void read_one(struct alp_rpc_channel *ch, uint8_t *buf, uint32_t revents)
 /* Keep the watch fd (reconnect events) registered exactly while it is wanted. */
 static void watch_set(struct alp_rpc_channel *ch, int *cur, int want)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = RPC_EV_WATCH };
+	struct epoll_event ev;
 
 	if (*cur == want)
 		return;
+	ev = (struct epoll_event){ .events = EPOLLIN, .data.u32 = RPC_EV_WATCH };
 	if (*cur >= 0)
 		epoll_ctl(ch->ep_fd, EPOLL_CTL_DEL, *cur, &ev);
 	*cur = -1;

@@ -282,12 +282,12 @@ void rpc_reader_poll_pass(struct alp_rpc_channel *ch)
  */
 bool rpc_reader_recv(struct alp_rpc_channel *ch, int ms)
 {
-	struct pollfd pfd[2] = { { .fd = ch->rd_fd, .events = POLLIN },
-				 { .fd = ch->kick_fd, .events = POLLIN } };
+	struct pollfd pfd[2];	/* filled only when polling (the eager read often makes it moot) */
 	uint8_t buf[RPC_RX_BUF];
 	struct alp_rpc_frame f;
 	ssize_t n = -EAGAIN;
-	bool got = false, reply = false, eof;
+	short rev = 0;		/* the transport's poll events (an eager hit: POLLIN) */
+	bool got = false, reply = false, kicked = false, eof;	/* kicked: close poked kick_fd */
 	int rc = 0;
 
 	/*
@@ -310,25 +310,37 @@ bool rpc_reader_recv(struct alp_rpc_channel *ch, int ms)
 		} else {
 			ch->rd_eager_pen = 1;
 			rc = 1;
-			pfd[0].revents = POLLIN;
-			if (n == 0)	/* an empty message, or the peer hung up: poll tells */
+			rev = POLLIN;
+			if (n == 0) {	/* an empty message, or the peer hung up: poll tells */
+				pfd[0] = (struct pollfd){ .fd = ch->rd_fd, .events = POLLIN };
 				rpc_sys_poll(pfd, 1, 0);
+				rev = pfd[0].revents;
+			}
 		}
 	} else if (ch->rd_eager_skip) {
 		ch->rd_eager_skip--;
 	}
-	if (rc == 0 && ms != 0 && (rc = rpc_sys_poll(pfd, 2, ms)) > 0 && !pfd[1].revents) {
-		if (pfd[0].revents & POLLIN)
-			n = rpc_transport_recv_fast(ch->tp, buf, sizeof(buf));
-		else
-			n = -EPIPE;	/* POLLHUP, POLLERR, POLLNVAL */
-		if (n == -ENOBUFS) {	/* messages were lost; those still queued follow */
-			rpc_channel_rx_lost(ch);
-			n = -EAGAIN;
+	if (rc == 0 && ms != 0) {
+		pfd[0] = (struct pollfd){ .fd = ch->rd_fd, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = ch->kick_fd, .events = POLLIN };
+		rc = rpc_sys_poll(pfd, 2, ms);
+		if (rc > 0) {
+			rev = pfd[0].revents;
+			kicked = pfd[1].revents != 0;
+		}
+		if (rc > 0 && !kicked) {
+			if (rev & POLLIN)
+				n = rpc_transport_recv_fast(ch->tp, buf, sizeof(buf));
+			else
+				n = -EPIPE;	/* POLLHUP, POLLERR, POLLNVAL */
+			if (n == -ENOBUFS) {	/* messages were lost; those still queued follow */
+				rpc_channel_rx_lost(ch);
+				n = -EAGAIN;
+			}
 		}
 	}
-	eof = n == 0 && (pfd[0].revents & (POLLHUP | POLLERR));
-	if (rc > 0 && !pfd[1].revents && n >= 0 && !eof) {
+	eof = n == 0 && (rev & (POLLHUP | POLLERR));
+	if (rc > 0 && !kicked && n >= 0 && !eof) {
 		got = true;
 		reply = maybe_reply(ch, buf, (size_t)n, &f);
 	}
@@ -338,7 +350,7 @@ bool rpc_reader_recv(struct alp_rpc_channel *ch, int ms)
 		rxq_push(ch, buf, (size_t)n);
 		rpc_lock(&ch->lock);
 	}
-	if (rc > 0 && !pfd[1].revents && n != -EAGAIN && n != -EINTR && (n < 0 || eof))
+	if (rc > 0 && !kicked && n != -EAGAIN && n != -EINTR && (n < 0 || eof))
 		caller_hup(ch);
 	return rc == 0;
 }

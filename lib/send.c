@@ -9,6 +9,18 @@
 #include "internal.h"
 #include "sys.h"
 
+/* What a write of len bytes that returned n means (counted when it went out). */
+static inline alp_status_t write_status(struct alp_rpc_channel *ch, ssize_t n, size_t len)
+{
+	if (n < 0)
+		return rpc_errno_status((int)n);
+	if ((size_t)n != len)
+		return ALP_ERR_IO;
+	RPC_STAT_ADD(ch, tx_frames, 1);
+	RPC_STAT_ADD(ch, tx_bytes, len);
+	return ALP_OK;
+}
+
 /*
  * tx_busy is raised before tx_fd is read, and a disconnect withdraws tx_fd
  * before it reads tx_busy (sequentially consistent both): either the sender
@@ -29,13 +41,22 @@ alp_status_t rpc_channel_write(struct alp_rpc_channel *ch, const void *buf, size
 		pthread_cond_broadcast(&ch->tx_cond);
 		pthread_mutex_unlock(&ch->tx_lock);
 	}
-	if (n < 0)
-		return rpc_errno_status((int)n);
-	if ((size_t)n != len)
-		return ALP_ERR_IO;
-	RPC_STAT_ADD(ch, tx_frames, 1);
-	RPC_STAT_ADD(ch, tx_bytes, len);
-	return ALP_OK;
+	return write_status(ch, n, len);
+}
+
+/*
+ * The poll thread's own writes (server replies): it is the only thread that
+ * takes the link down (poll.c, link_down) and the fd is closed only after it
+ * has been joined, so the fd cannot go away under it: no tx_busy round.
+ */
+alp_status_t rpc_channel_write_poll(struct alp_rpc_channel *ch, const void *buf, size_t len)
+{
+	int fd = atomic_load_explicit(&ch->tx_fd, memory_order_relaxed);
+
+	if (len > ch->tp->mtu)
+		return ALP_ERR_MSGSIZE;
+	return write_status(ch, fd < 0 ? -ENOTCONN : rpc_transport_send_fast(ch->tp, fd, buf, len),
+			    len);
 }
 
 void rpc_tx_publish(struct alp_rpc_channel *ch)

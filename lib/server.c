@@ -20,10 +20,16 @@ RPC_EXPORT alp_status_t alp_rpc_serve(alp_rpc_channel_t *ch, const char *method,
 	return rpc_slot_set(ch, ch->srvs, ALP_RPC_SERVE_MAX, method, handler ? &fn : NULL, user);
 }
 
+/*
+ * Send the reply whose body (len bytes) the handler wrote at frame + hdr,
+ * hdr being the room the frame's header takes (the call header or none,
+ * then the request's method and its NUL): the header is written in front
+ * of the body, so the body is not copied (above the MTU: fragments, which
+ * copy it piece by piece, frag.c).
+ */
 static void reply(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f, int status,
-		  const void *body, size_t len)
+		  uint8_t *frame, size_t hdr, size_t len)
 {
-	uint8_t buf[RPC_RX_BUF];
 	long n;
 
 	/* The request's method was validated by the decoder: not scanned again. */
@@ -31,32 +37,30 @@ static void reply(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f, int
 		/* Text framing has no status field: only successes are answered. */
 		if (status != ALP_RPC_STATUS_OK)
 			return;
-		n = rpc_codec_encode_text_known(buf, ch->tp->mtu, f->method, f->method_len,
-						body, len);
-	} else if (rpc_call_frame_size(f->method_len, len) > ch->tp->mtu) {
+		n = rpc_codec_encode_text_known(frame, hdr, f->method, f->method_len, NULL, 0);
+	} else if (hdr + len > ch->tp->mtu) {
 		/* Any size up to max_msg: fragments above the MTU (frag.c). */
 		rpc_frag_reply(ch, status ? ALP_RPC_KIND_ERROR : ALP_RPC_KIND_REPLY,
-			       (uint8_t)status, f->request_id, f->method, f->method_len, body, len);
+			       (uint8_t)status, f->request_id, f->method, f->method_len,
+			       frame + hdr, len);
 		return;
 	} else {	/* one frame: what rpc_frag_reply does for it, without its two calls */
-		n = rpc_codec_encode_call_known(buf, ch->tp->mtu,
+		n = rpc_codec_encode_call_known(frame, hdr,
 						status ? ALP_RPC_KIND_ERROR : ALP_RPC_KIND_REPLY,
 						(uint8_t)status, f->request_id, f->method,
-						f->method_len, body, len);
+						f->method_len, NULL, 0);
 	}
-	if (n <= 0 || rpc_channel_write(ch, buf, (size_t)n) != ALP_OK) {
+	if (n != (long)hdr || rpc_channel_write_poll(ch, frame, hdr + len) != ALP_OK)
 		RPC_STAT_ADD(ch, replies_failed, 1);
-	}
 }
 
 bool rpc_server_dispatch(struct alp_rpc_channel *ch, const struct alp_rpc_frame *f)
 {
-	uint8_t out[RPC_RX_BUF], *resp;
+	uint8_t out[RPC_RX_BUF], *frame = out;
 	alp_rpc_handler_t handler = NULL;
 	struct rpc_slot *s;
 	void *user = NULL;
-	size_t cap, len, limit;
-	long overhead;
+	size_t hdr, cap, len, limit;
 	int status;
 
 	rpc_lock(&ch->lock);
@@ -69,23 +73,26 @@ bool rpc_server_dispatch(struct alp_rpc_channel *ch, const struct alp_rpc_frame 
 		RPC_STAT_ADD(ch, rx_unhandled, 1);
 	}
 	rpc_unlock(&ch->lock);
+	/* The reply's header, then its body (reply() writes the header in front). */
+	hdr = (f->framing == ALP_RPC_WIRE_TEXT ? 0 : ALP_RPC_WIRE_CALL_HDR) + f->method_len + 1;
 	if (!handler) {
 		if (f->framing == ALP_RPC_WIRE_TEXT)
 			return false;	/* may still be a subscription */
-		reply(ch, f, ALP_RPC_STATUS_NO_METHOD, NULL, 0);
+		reply(ch, f, ALP_RPC_STATUS_NO_METHOD, out, hdr, 0);
 		return true;
 	}
-	overhead = (f->framing == ALP_RPC_WIRE_TEXT ? 0 : ALP_RPC_WIRE_CALL_HDR) +
-		   f->method_len + 1;
 	limit = f->framing == ALP_RPC_WIRE_CALL ? rpc_frag_limit(ch) : ch->tp->mtu;
-	if (limit > sizeof(out) && !ch->srv_out)	/* once per channel, max_msg bytes */
-		ch->srv_out = malloc(limit);
-	resp = limit > sizeof(out) && ch->srv_out ? ch->srv_out : out;
-	if (resp == out && limit > sizeof(out))
-		limit = sizeof(out);
-	cap = limit > (size_t)overhead ? limit - (size_t)overhead : 0;
+	if (limit > sizeof(out)) {
+		if (!ch->srv_out)	/* once per channel, max_msg bytes */
+			ch->srv_out = malloc(limit);
+		if (ch->srv_out)
+			frame = ch->srv_out;
+		else
+			limit = sizeof(out);
+	}
+	cap = limit > hdr ? limit - hdr : 0;
 	len = cap;
-	status = handler(f->payload, f->payload_len, resp, &len, user);
+	status = handler(f->payload, f->payload_len, frame + hdr, &len, user);
 	rpc_dispatch_end(ch);
 	if (status < 0 || status > 255)
 		status = ALP_RPC_STATUS_EXEC_FAILED;
@@ -93,6 +100,6 @@ bool rpc_server_dispatch(struct alp_rpc_channel *ch, const struct alp_rpc_frame 
 		status = ALP_RPC_STATUS_BAD_PACKET;
 		len = 0;
 	}
-	reply(ch, f, status, resp, len);
+	reply(ch, f, status, frame, hdr, len);
 	return true;
 }
