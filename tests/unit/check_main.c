@@ -14,6 +14,7 @@ int main(void)
 
 	srunner_add_suite(sr, codec_frag_suite());
 	srunner_add_suite(sr, error_suite());
+	srunner_add_suite(sr, lock_suite());
 	srunner_add_suite(sr, channel_suite());
 	srunner_add_suite(sr, call_suite());
 	srunner_add_suite(sr, server_suite());

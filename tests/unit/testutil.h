@@ -82,6 +82,7 @@ uint64_t t_now_ms(void);
 Suite *codec_suite(void);
 Suite *codec_frag_suite(void);
 Suite *error_suite(void);
+Suite *lock_suite(void);
 Suite *channel_suite(void);
 Suite *call_suite(void);
 Suite *server_suite(void);
