@@ -397,7 +397,8 @@ struct alp_rpc_channel {
 
 /*
  * Wait on / broadcast ch->cond, lock held. The broadcast is skipped when
- * nobody waits (the common case on the call path: one call less into glibc).
+ * nobody waits (the common case on the call path: no atomic increment of the
+ * condition's sequence).
  */
 static inline int rpc_chan_wait(struct alp_rpc_channel *ch, const struct timespec *ts)
 {

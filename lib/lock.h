@@ -66,23 +66,26 @@ static inline void rpc_unlock(struct rpc_lock *l)
 int rpc_cond_wait(struct rpc_cond *c, struct rpc_lock *l, const struct timespec *abs);
 
 /*
- * Wake one waiter / all waiters. Sequentially consistent: seq is raised
- * before sleepers is read, and a waiter counts itself in sleepers before
- * the kernel compares seq, so either the waiter sees the new seq or this
- * sees the waiter.
+ * Wake n waiters (-1: all). Sequentially consistent: seq is raised before
+ * sleepers is read, and a waiter counts itself in sleepers before the
+ * kernel compares seq, so either the waiter sees the new seq or this sees
+ * the waiter.
  */
-static inline void rpc_cond_signal(struct rpc_cond *c)
+static inline void rpc_cond_notify(struct rpc_cond *c, int n)
 {
 	atomic_fetch_add(&c->seq, 1);
 	if (atomic_load(&c->sleepers))
-		rpc_cond_wake(c, 1);
+		rpc_cond_wake(c, n);
+}
+
+static inline void rpc_cond_signal(struct rpc_cond *c)
+{
+	rpc_cond_notify(c, 1);
 }
 
 static inline void rpc_cond_broadcast(struct rpc_cond *c)
 {
-	atomic_fetch_add(&c->seq, 1);
-	if (atomic_load(&c->sleepers))
-		rpc_cond_wake(c, -1);
+	rpc_cond_notify(c, -1);
 }
 
 #endif /* LIBRPC_LOCK_H */
