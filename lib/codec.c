@@ -39,7 +39,8 @@ static const unsigned char method_chars[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,	/* 0x70 */
 };
 
-static bool method_char(unsigned char c)
+/* 1 or 0 (not bool: method_chars_all() and's them without a conversion). */
+static unsigned int method_char(unsigned char c)
 {
 	return method_chars[c];
 }
@@ -57,7 +58,7 @@ static int method_scan(const unsigned char *s, size_t avail)
 }
 
 /*
- * Whether the n bytes at s are all method characters: four table loads
+ * Whether the n bytes at s are all method characters: four method_char()
  * and'ed per step, no branch per byte (a decoded call frame's method,
  * whose length the header gives). Half the instructions of a loop that
  * stops at the first bad byte, which only a malformed frame has.
@@ -69,11 +70,11 @@ static bool method_chars_all(const unsigned char *s, size_t n)
 
 #ifndef __OPTIMIZE_SIZE__	/* -Os (firmware): the plain loop below, 72 bytes less */
 	for (; i + 4 <= n; i += 4)
-		ok &= method_chars[s[i]] & method_chars[s[i + 1]] & method_chars[s[i + 2]] &
-		      method_chars[s[i + 3]];
+		ok &= method_char(s[i]) & method_char(s[i + 1]) & method_char(s[i + 2]) &
+		      method_char(s[i + 3]);
 #endif
 	for (; i < n; i++)
-		ok &= method_chars[s[i]];
+		ok &= method_char(s[i]);
 	return ok;
 }
 
@@ -278,24 +279,38 @@ long rpc_codec_encode_call_known(void *buf, size_t cap, uint8_t kind, uint8_t st
 	return (long)(body + len);
 }
 
+/*
+ * The public call-frame encoders' checks of a caller's header: the method
+ * (none, or valid: its length in *mlen), then the kind's field rules.
+ */
+static int check_call_header(uint8_t kind, uint8_t status, uint32_t request_id,
+			     const char *method, size_t *mlen)
+{
+	int n = 0;
+
+	if (method && method[0]) {
+		n = alp_rpc_method_len(method);
+		if (n < 0)
+			return ALP_RPC_WIRE_EMETHOD;
+	}
+	*mlen = (size_t)n;
+	return check_fields(kind, status, request_id, *mlen);
+}
+
 long alp_rpc_frame_encode_call(void *buf, size_t cap, uint8_t kind, uint8_t status,
 			       uint32_t request_id, const char *method,
 			       const void *payload, size_t len)
 {
-	int mlen = 0, rc;
+	size_t mlen;
+	int rc;
 
 	if (!buf || (!payload && len))
 		return ALP_RPC_WIRE_EINVAL;
-	if (method && method[0]) {
-		mlen = alp_rpc_method_len(method);
-		if (mlen < 0)
-			return ALP_RPC_WIRE_EMETHOD;
-	}
-	rc = check_fields(kind, status, request_id, (size_t)mlen);
+	rc = check_call_header(kind, status, request_id, method, &mlen);
 	if (rc)
 		return rc;
-	return rpc_codec_encode_call_known(buf, cap, kind, status, request_id, method,
-					   (size_t)mlen, payload, len);
+	return rpc_codec_encode_call_known(buf, cap, kind, status, request_id, method, mlen,
+					   payload, len);
 }
 
 uint32_t alp_rpc_fnv1a32(const char *s)
@@ -377,22 +392,18 @@ long alp_rpc_frag_begin(struct alp_rpc_fragmenter *fr, uint32_t msg_id, uint8_t 
 			uint8_t status, uint32_t request_id, const char *method,
 			const void *payload, size_t len)
 {
-	int mlen = 0, rc;
+	size_t mlen;
 	long hdr;
+	int rc;
 
 	if (!fr || msg_id == 0 || (!payload && len))
 		return ALP_RPC_WIRE_EINVAL;
-	if (method && method[0]) {
-		mlen = alp_rpc_method_len(method);
-		if (mlen < 0)
-			return ALP_RPC_WIRE_EMETHOD;
-	}
-	rc = check_fields(kind, status, request_id, (size_t)mlen);
+	rc = check_call_header(kind, status, request_id, method, &mlen);
 	if (rc)
 		return rc;
 	/* The call header alone, encoded once; the payload is copied per fragment. */
 	hdr = rpc_codec_encode_call_known(fr->hdr, sizeof(fr->hdr), kind, status, request_id,
-					  method, (size_t)mlen, NULL, 0);
+					  method, mlen, NULL, 0);
 	if (hdr < 0)
 		return hdr;
 	if (len > 0xFFFFFFFFu - (size_t)hdr)
